@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `detections` command. Each command registers itself
+ * from `src/cli/<command>.ts`; this file only wires them together and turns
+ * errors into messages and exit codes.
+ */
+import { Command, CommanderError } from "commander";
+import { fileURLToPath } from "node:url";
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { DetectionsError, InputError } from "./errors.js";
+import { type CommandContext, ExitCode } from "./cli/context.js";
+
+const projectRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+);
+
+/** Builds the commander program with every command registered. */
+export function createProgram(context: CommandContext): Command {
+  const program = new Command("detections")
+    .description(
+      "Convert Sigma rules to Kibana EQL detection rules, deploy them " +
+        "and verify that they fire.",
+    )
+    .option("--debug", "print stack traces and request lines", false)
+    .showHelpAfterError()
+    .exitOverride();
+  program.hook("preAction", (command) => {
+    context.debug = Boolean(command.opts().debug);
+  });
+  // Commands register here, one module each.
+  return program;
+}
+
+/** Maps an error to its exit code, printing what the user needs. */
+export function reportError(error: unknown, context: CommandContext): void {
+  if (error instanceof CommanderError) {
+    context.setExitCode(error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput);
+    return;
+  }
+  if (error instanceof DetectionsError) {
+    context.log(`error: ${error.message}`);
+    if (context.debug && error.stack) context.log(error.stack);
+    const code =
+      error instanceof InputError ? ExitCode.invalidInput : exitCodeOf(error);
+    context.setExitCode(code);
+    return;
+  }
+  context.log(`internal error: ${String(error)}`);
+  if (error instanceof Error && error.stack) context.log(error.stack);
+  context.setExitCode(ExitCode.internal);
+}
+
+function exitCodeOf(error: DetectionsError): ExitCode {
+  const code = (error as { exitCode?: ExitCode }).exitCode;
+  return code ?? ExitCode.invalidInput;
+}
+
+async function main(): Promise<void> {
+  const context: CommandContext = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    log: (line) => process.stderr.write(`${line}\n`),
+    root: process.env.DETECTIONS_ROOT ?? process.cwd(),
+    debug: false,
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+  };
+  try {
+    await createProgram(context).parseAsync(process.argv);
+  } catch (error) {
+    reportError(error, context);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  return fileURLToPath(import.meta.url) === realpathSync(script);
+}
+
+if (isEntryPoint()) void main();
+
+export { projectRoot };
