@@ -10,6 +10,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { DetectionsError, InputError } from "./errors.js";
 import { type CommandContext, ExitCode } from "./cli/context.js";
+import { registerIngestCommand } from "./cli/ingest.js";
 
 const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -30,6 +31,7 @@ export function createProgram(context: CommandContext): Command {
     context.debug = Boolean(command.opts().debug);
   });
   // Commands register here, one module each.
+  registerIngestCommand(program, context);
   return program;
 }
 
