@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 600_000,
+    // Checks once whether Docker answers, for the suites in test/live.
+    globalSetup: ["test/live/global-setup.ts"],
   },
 });
