@@ -61,12 +61,9 @@ describe("parseNdjson", () => {
   });
 
   it("rejects invalid JSON with its line", () => {
+    // The parser's own message varies between Node versions.
     expect(() => parseNdjson('{"rule_id":"a","type":"eql"}\n{oops\n', "x.ndjson")).toThrow(
-      new NdjsonError(
-        "x.ndjson",
-        2,
-        "invalid JSON (Expected property name or '}' in JSON at position 1). Each line must be one JSON object.",
-      ),
+      /^x\.ndjson:2: invalid JSON \(.+\)\. Each line must be one JSON object\.$/,
     );
   });
 
