@@ -152,6 +152,42 @@ describe("docker-compose.yml", () => {
   });
 });
 
+describe(".github/workflows/ci.yml", () => {
+  const workflow = yaml.load(
+    readFileSync(path.join(projectRoot, ".github/workflows/ci.yml"), "utf8"),
+  ) as {
+    jobs: {
+      test: {
+        strategy: { matrix: { "stack-version": string[] } };
+        env: Record<string, string>;
+        steps: Array<{ run?: string }>;
+      };
+    };
+  };
+  const job = workflow.jobs.test;
+
+  it("tests 8.19 and the compose default", () => {
+    const versions = job.strategy.matrix["stack-version"];
+    expect(versions[0]).toMatch(/^8\.19\.\d+$/);
+    expect(service("kibana").image).toBe(
+      `docker.elastic.co/kibana/kibana:${versions[versions.length - 1]}`,
+    );
+    expect(job.env.STACK_VERSION).toBe("${{ matrix.stack-version }}");
+  });
+
+  it("runs the unit and live tests", () => {
+    const commands = job.steps.flatMap((step) => (step.run ? [step.run] : []));
+    expect(commands).toEqual([
+      "npm ci",
+      "npm test",
+      "npm run stack:up",
+      "npm run test:live",
+      "docker compose -p mofcomp-detections logs --no-color --tail 500",
+      "npm run stack:down",
+    ]);
+  });
+});
+
 describe("docker/kibana.yml", () => {
   const settings = yaml.load(
     readFileSync(path.join(projectRoot, "docker/kibana.yml"), "utf8"),
