@@ -85,4 +85,9 @@ export type SigmaCondition =
   | { kind: "and"; operands: SigmaCondition[] }
   | { kind: "or"; operands: SigmaCondition[] }
   | { kind: "not"; operand: SigmaCondition }
+  /**
+   * `1 of pattern` or `all of pattern`. `pattern` is `them` for `1 of them`
+   * and `all of them`, which cover every search identifier not starting
+   * with `_`; otherwise `*` in it matches any run of characters.
+   */
   | { kind: "quantifier"; quantity: "1" | "all"; pattern: string };

@@ -1,0 +1,161 @@
+/**
+ * Parser of Sigma conditions. Precedence from loosest to tightest: `or`,
+ * `and`, `not`, `1 of`/`all of`, parentheses (Sigma specification v2,
+ * "Condition"). Keywords are case-insensitive, as in pySigma.
+ */
+import { SigmaRuleError, UnsupportedFeatureError } from "./errors.js";
+import type { SigmaCondition, SourceLocation } from "./model.js";
+
+interface Token {
+  kind: "word" | "(" | ")" | "|" | "end";
+  text: string;
+  /** 1-based column in the condition text. */
+  column: number;
+}
+
+const keywords = new Set(["and", "or", "not", "of", "them", "all", "any"]);
+
+/**
+ * Parses `text` into a condition tree. Throws SigmaRuleError on a syntax
+ * error and UnsupportedFeatureError on an aggregation (`| count() > 5`).
+ */
+export function parseCondition(
+  text: string,
+  location: SourceLocation,
+): SigmaCondition {
+  const parser = new ConditionParser(tokenize(text, location), text, location);
+  return parser.parse();
+}
+
+function tokenize(text: string, location: SourceLocation): Token[] {
+  const tokens: Token[] = [];
+  const pattern = /\s+|[()|]|[^\s()|]+/gy;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) {
+    const word = match[0];
+    if (/^\s+$/.test(word)) continue;
+    const kind = word === "(" || word === ")" || word === "|" ? word : "word";
+    tokens.push({ kind, text: word, column: match.index + 1 });
+  }
+  if (tokens.length === 0) {
+    throw new SigmaRuleError(
+      location,
+      "empty condition",
+      "Write a condition such as `selection and not filter`",
+    );
+  }
+  tokens.push({ kind: "end", text: "", column: text.length + 1 });
+  return tokens;
+}
+
+class ConditionParser {
+  private position = 0;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly text: string,
+    private readonly location: SourceLocation,
+  ) {}
+
+  parse(): SigmaCondition {
+    const condition = this.parseOr();
+    const token = this.peek();
+    if (token.kind === "|") {
+      throw new UnsupportedFeatureError(
+        this.location,
+        "aggregation in condition",
+        `The condition "${this.text}" has an aggregation after \`|\` at ` +
+          "column " +
+          `${token.column}; EQL event queries cannot count. Remove the ` +
+          "aggregation or write a Sigma correlation rule.",
+      );
+    }
+    if (token.kind !== "end") this.fail(token, "expected `and`, `or` or the end");
+    return condition;
+  }
+
+  private parseOr(): SigmaCondition {
+    const operands = [this.parseAnd()];
+    while (this.isKeyword(this.peek(), "or")) {
+      this.position++;
+      operands.push(this.parseAnd());
+    }
+    return operands.length === 1 ? operands[0]! : { kind: "or", operands };
+  }
+
+  private parseAnd(): SigmaCondition {
+    const operands = [this.parseNot()];
+    while (this.isKeyword(this.peek(), "and")) {
+      this.position++;
+      operands.push(this.parseNot());
+    }
+    return operands.length === 1 ? operands[0]! : { kind: "and", operands };
+  }
+
+  private parseNot(): SigmaCondition {
+    if (this.isKeyword(this.peek(), "not")) {
+      this.position++;
+      return { kind: "not", operand: this.parseNot() };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): SigmaCondition {
+    const token = this.next();
+    if (token.kind === "(") {
+      const inner = this.parseOr();
+      const close = this.next();
+      if (close.kind !== ")") this.fail(close, "expected `)`");
+      return inner;
+    }
+    if (token.kind !== "word") this.fail(token, "expected a search identifier");
+    const lower = token.text.toLowerCase();
+    if (lower === "1" || lower === "all" || lower === "any") {
+      if (this.isKeyword(this.peek(), "of")) return this.parseQuantifier(token);
+    }
+    if (keywords.has(lower)) this.fail(token, "expected a search identifier");
+    return { kind: "ref", name: token.text };
+  }
+
+  private parseQuantifier(quantity: Token): SigmaCondition {
+    this.position++;
+    const target = this.next();
+    if (target.kind !== "word") {
+      this.fail(target, "expected `them` or an identifier pattern after `of`");
+    }
+    const lower = target.text.toLowerCase();
+    if (keywords.has(lower) && lower !== "them") {
+      this.fail(target, "expected `them` or an identifier pattern after `of`");
+    }
+    return {
+      kind: "quantifier",
+      quantity: quantity.text.toLowerCase() === "all" ? "all" : "1",
+      pattern: lower === "them" ? "them" : target.text,
+    };
+  }
+
+  private peek(): Token {
+    return this.tokens[this.position]!;
+  }
+
+  private next(): Token {
+    const token = this.tokens[this.position]!;
+    if (token.kind !== "end") this.position++;
+    return token;
+  }
+
+  private isKeyword(token: Token, keyword: string): boolean {
+    return token.kind === "word" && token.text.toLowerCase() === keyword;
+  }
+
+  private fail(token: Token, expected: string): never {
+    const found = token.kind === "end" ? "the end" : `\`${token.text}\``;
+    throw new SigmaRuleError(
+      this.location,
+      `invalid condition "${this.text}": ${expected} at column ` +
+        `${token.column}, found ${found}`,
+      "Use search identifiers joined by `and`, `or`, `not`, parentheses, " +
+        "`1 of <pattern>` or `all of <pattern>`",
+    );
+  }
+}
