@@ -90,6 +90,12 @@ export type Expr =
 export interface LiteralExpr {
   kind: "literal";
   value: EqlValue;
+  /**
+   * True for a number written with a decimal point or an exponent (`4.0`,
+   * `1e3`). Elasticsearch types such a literal as a double, so arithmetic
+   * with it is floating-point: `4.0 / 3` is 1.333..., `4 / 3` is 1.
+   */
+  decimal?: boolean;
 }
 
 /** `process.name`, or `?process.name` when `optional` is true. */
