@@ -6,7 +6,7 @@
 
 /** A program that can start, with the command lines it usually gets. */
 export interface Program {
-  /** Full path on a C: drive, where `{user}` stands for the account name. */
+  /** Full path on a C: drive, with `{user}` replaced by the account name. */
   path: string;
   /** PE original file name from the version resource. */
   originalFileName: string;
@@ -399,6 +399,7 @@ export const mofcompArguments: readonly string[] = [
   "C:\\Windows\\System32\\wbem\\Microsoft.AppV.AppVClientWmi.mof",
   "-autorecover C:\\Windows\\Temp\\evil.MOF",
   "C:\\Users\\{user}\\Downloads\\update.mof",
+  '"C:\\Users\\{user}\\WMI Tests\\event filter.mof"',
   "C:\\Windows\\System32\\wbem\\ntevt.mof.uninstall",
   "C:\\Windows\\System32\\wbem\\en-US\\ntevt.mfl",
   "-N:root\\subscription C:\\ProgramData\\persist.mof",

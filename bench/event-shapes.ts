@@ -115,10 +115,19 @@ export function endpointEvent(start: ProcessStart, id: string): EcsDocument {
   };
 }
 
+/**
+ * Defender XDR: `process.args` is the command line split on single spaces
+ * with quotes kept, the parent path is often lower case, SYSTEM is `system`,
+ * and there is no `host.os.type`.
+ */
 export function defenderEvent(start: ProcessStart, id: string): EcsDocument {
-  const { process, parent, user } = start;
+  const { process, parent } = start;
   const timestamp = new Date(start.timestamp).toISOString();
-  const args = splitArguments(process.commandLine, false);
+  const args = process.commandLine.split(" ");
+  const user =
+    start.user.sid === "S-1-5-18"
+      ? { ...start.user, name: "system", domain: "nt authority" }
+      : start.user;
   return {
     "@timestamp": timestamp,
     data_stream: dataStream("m365_defender.event"),
@@ -140,7 +149,7 @@ export function defenderEvent(start: ProcessStart, id: string): EcsDocument {
         account: { sid: user.sid, name: user.name, domain: user.domain },
         initiating_process: {
           file_name: parent.name,
-          folder_path: parent.executable,
+          folder_path: parent.executable.toLowerCase(),
           command_line: parent.commandLine,
           id: parent.pid,
         },
@@ -164,7 +173,7 @@ export function defenderEvent(start: ProcessStart, id: string): EcsDocument {
       parent: {
         pid: parent.pid,
         name: parent.name,
-        executable: parent.executable,
+        executable: parent.executable.toLowerCase(),
         command_line: parent.commandLine,
       },
     },
@@ -178,6 +187,7 @@ function devicePath(path: string): string {
   return path.replace(/^[A-Za-z]:\\/, "\\Device\\HarddiskVolume3\\");
 }
 
+/** CrowdStrike FDR: NT device paths and no `process.parent.executable`. */
 export function crowdstrikeEvent(start: ProcessStart, id: string): EcsDocument {
   const { process, parent, user } = start;
   const executable = devicePath(process.executable);
@@ -207,9 +217,12 @@ export function crowdstrikeEvent(start: ProcessStart, id: string): EcsDocument {
       dataset: "crowdstrike.fdr",
       outcome: "success",
     },
-    host: { name: start.host, hostname: start.host.toUpperCase() },
+    host: {
+      name: start.host,
+      hostname: start.host.toUpperCase(),
+      os: { type: "windows" },
+    },
     observer: { type: "agent", vendor: "crowdstrike" },
-    os: { type: "windows" },
     process: {
       entity_id: `${process.pid}${id.slice(-6)}`,
       pid: process.pid,
@@ -219,6 +232,7 @@ export function crowdstrikeEvent(start: ProcessStart, id: string): EcsDocument {
       args,
       args_count: args.length,
       hash: { md5: process.md5, sha256: process.sha256 },
+      pe: { original_file_name: process.originalFileName },
       parent: { entity_id: `${parent.pid}${id.slice(-6)}`, name: parent.name },
     },
     user: { id: user.sid, name: user.name },
@@ -226,8 +240,9 @@ export function crowdstrikeEvent(start: ProcessStart, id: string): EcsDocument {
 }
 
 /**
- * Windows Security 4688. SYSTEM shows as the machine account in
- * `user.name`, and the arguments keep their quote characters.
+ * Windows Security 4688: no PE version data, `user.*` is the creator, SYSTEM
+ * shows as the machine account in `user.name`, and the arguments keep their
+ * quote characters.
  */
 export function securityEvent(start: ProcessStart, id: string): EcsDocument {
   const { process, parent, user } = start;
@@ -264,7 +279,12 @@ export function securityEvent(start: ProcessStart, id: string): EcsDocument {
         executable: parent.executable,
       },
     },
-    user: { id: user.sid, name: userName, domain },
+    user: {
+      id: user.sid,
+      name: userName,
+      domain,
+      effective: { id: user.sid, name: user.name, domain: user.domain },
+    },
     winlog: {
       channel: "Security",
       event_id: "4688",
