@@ -61,6 +61,8 @@ export class KibanaResponseError extends KibanaError {
     readonly status: number,
     readonly url: string,
     readonly kibanaMessage: string,
+    /** The raw response body, for callers that read partial results. */
+    readonly responseText?: string,
   ) {
     super(message);
   }
