@@ -1,0 +1,126 @@
+/**
+ * Converts a validated Sigma rule into an EQL event query: the logsource
+ * picks the event category, base condition, index patterns and field table;
+ * each search becomes an expression and the condition combines them.
+ */
+import type { EqlQuery, Expr } from "./ast.js";
+import { printEql } from "./print.js";
+import { UnsupportedFeatureError } from "../sigma/errors.js";
+import { matchSearchNames } from "../sigma/detection.js";
+import type { FieldTableName } from "../sigma/fields.js";
+import { type BaseTerm, lookupLogsource } from "../sigma/logsources.js";
+import { resolveItem } from "../sigma/modifiers.js";
+import type { SigmaCondition, SigmaRule, SigmaSearch } from "../sigma/model.js";
+import { and, collectFields, compare, field, inList, literal, not, or } from "./from-sigma/expr.js";
+import { convertItem } from "./from-sigma/items.js";
+import { checkEcsField } from "./from-sigma/typed-field.js";
+
+/** A converted rule: the query, its text, and what Kibana needs beside it. */
+export interface ConvertedRule {
+  query: EqlQuery;
+  text: string;
+  category: string;
+  indexPatterns: string[];
+  /** ECS fields the query reads, sorted. */
+  fields: string[];
+}
+
+/**
+ * Converts `rule` to EQL. Throws UnsupportedFeatureError for constructs EQL
+ * cannot express and SigmaRuleError for values that do not fit their field.
+ */
+export function convertSigmaRule(rule: SigmaRule): ConvertedRule {
+  const lookup = lookupLogsource(rule.logsource);
+  const logsourceWhere = { file: rule.file, path: "logsource", ...lineOf(rule, "logsource") };
+  if (lookup.kind === "unsupported") {
+    throw new UnsupportedFeatureError(logsourceWhere, "logsource", `${lookup.reason}.`);
+  }
+  const target = lookup.target;
+  const base = target.base.map((term) => baseExpr(term, logsourceWhere));
+  const searches = new SearchConverter(rule, target.fields);
+  const condition = searches.convert(rule.detection.condition);
+  const query: EqlQuery = {
+    kind: "event",
+    category: target.category,
+    condition: and([...base, condition]),
+    pipes: [],
+  };
+  const fields = new Set<string>();
+  collectFields(query.condition, fields);
+  return {
+    query,
+    text: printEql(query),
+    category: target.category,
+    indexPatterns: [...target.indexPatterns],
+    fields: [...fields].sort(),
+  };
+}
+
+/** Same as convertSigmaRule, returning only the query tree. */
+export function convertToEql(rule: SigmaRule): EqlQuery {
+  return convertSigmaRule(rule).query;
+}
+
+function lineOf(rule: SigmaRule, key: string): { line?: number } {
+  const line = rule.lines[key];
+  return line === undefined ? {} : { line };
+}
+
+function baseExpr(term: BaseTerm, where: { file: string; path: string }): Expr {
+  checkEcsField(term.field, where);
+  return typeof term.equals === "string"
+    ? compare("==", field(term.field), literal(term.equals))
+    : inList(field(term.field), term.equals, false);
+}
+
+class SearchConverter {
+  private readonly cache = new Map<string, Expr>();
+  private readonly names: string[];
+
+  constructor(
+    private readonly rule: SigmaRule,
+    private readonly table: FieldTableName,
+  ) {
+    this.names = [...rule.detection.searches.keys()];
+  }
+
+  convert(condition: SigmaCondition): Expr {
+    switch (condition.kind) {
+      case "ref":
+        return this.search(condition.name);
+      case "and":
+        return and(condition.operands.map((operand) => this.convert(operand)));
+      case "or":
+        return or(condition.operands.map((operand) => this.convert(operand)));
+      case "not":
+        return not(this.convert(condition.operand));
+      case "quantifier": {
+        const exprs = matchSearchNames(condition.pattern, this.names).map((name) => this.search(name));
+        return condition.quantity === "all" ? and(exprs) : or(exprs);
+      }
+    }
+  }
+
+  private search(name: string): Expr {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached;
+    const expr = this.convertSearch(this.rule.detection.searches.get(name)!);
+    this.cache.set(name, expr);
+    return expr;
+  }
+
+  private convertSearch(search: SigmaSearch): Expr {
+    if (search.kind === "keywords") {
+      throw new UnsupportedFeatureError(
+        search.where,
+        "keyword search without a field",
+        "EQL compares fields, not whole events; name the field that holds the keyword",
+      );
+    }
+    return or(
+      search.alternatives.map((items) =>
+        and(items.map((item) => convertItem(resolveItem(item), this.table))),
+      ),
+    );
+  }
+}

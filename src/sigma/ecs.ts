@@ -1,0 +1,56 @@
+/**
+ * Field types from Elastic's field catalogue (`@elastic/ecs` 9.4), used to
+ * check that a converted query names real ECS fields and can search them.
+ */
+import { EcsFlat } from "@elastic/ecs";
+
+/** How EQL can compare a field, from its Elasticsearch type. */
+export type FieldClass = "string" | "number" | "ip" | "boolean" | "date" | "text" | "other";
+
+interface EcsEntry {
+  type: string;
+  multi_fields?: Array<{ flat_name: string; type: string }>;
+}
+
+const types = new Map<string, string>();
+for (const [name, entry] of Object.entries(EcsFlat as Record<string, EcsEntry>)) {
+  types.set(name, entry.type);
+  for (const multi of entry.multi_fields ?? []) types.set(multi.flat_name, multi.type);
+}
+
+/** Returns the Elasticsearch type of an ECS field, or undefined. */
+export function ecsFieldType(name: string): string | undefined {
+  return types.get(name);
+}
+
+/** Classifies an Elasticsearch field type by the EQL operators it accepts. */
+export function classifyFieldType(type: string): FieldClass {
+  switch (type) {
+    case "keyword":
+    case "constant_keyword":
+    case "wildcard":
+      return "string";
+    case "long":
+    case "integer":
+    case "short":
+    case "byte":
+    case "double":
+    case "float":
+    case "half_float":
+    case "scaled_float":
+    case "unsigned_long":
+      return "number";
+    case "ip":
+      return "ip";
+    case "boolean":
+      return "boolean";
+    case "date":
+    case "date_nanos":
+      return "date";
+    case "text":
+    case "match_only_text":
+      return "text";
+    default:
+      return "other";
+  }
+}
