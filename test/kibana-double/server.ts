@@ -29,7 +29,8 @@ export interface RequestMatch {
 }
 
 export type Fault =
-  | { kind: "drop"; match?: RequestMatch; times?: number }
+  /** Closes the socket without a response; `afterHandling` applies the request first. */
+  | { kind: "drop"; afterHandling?: boolean; match?: RequestMatch; times?: number }
   | { kind: "status"; status: number; retryAfter?: string; body?: object; match?: RequestMatch; times?: number }
   | { kind: "delay"; ms: number; match?: RequestMatch; times?: number };
 
@@ -105,7 +106,7 @@ export class KibanaDouble {
     const entry: LoggedRequest = { method, path, space, status: 0 };
     this.requests.push(entry);
     const fault = this.takeFault(method, path, this.requests.length);
-    if (fault?.kind === "drop") {
+    if (fault?.kind === "drop" && !fault.afterHandling) {
       entry.status = -1;
       req.socket.destroy();
       return;
@@ -130,6 +131,11 @@ export class KibanaDouble {
     const store = this.stores.get(space);
     if (!store) return reply(404, { statusCode: 404, error: "Not Found", message: `Saved object [space/${space}] not found` });
     const [status, payload] = routeRequest(this.options.version, store, method, path, url.searchParams, req.headers["content-type"] ?? "", body);
+    if (fault?.kind === "drop") {
+      entry.status = -1;
+      req.socket.destroy();
+      return;
+    }
     reply(status, payload);
   }
 

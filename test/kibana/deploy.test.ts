@@ -91,3 +91,18 @@ describe("applyPlan", () => {
     expect(kibana.store().all().every((rule) => (rule.tags as string[]).includes(MANAGED_TAG))).toBe(true);
   });
 });
+
+describe("getKibanaVersion", () => {
+  it.each(["8.11.4", "8.15.0", "8.19.2", "9.0.0", "9.2.1"])("deploys to Kibana %s", async (version) => {
+    const other = await new KibanaDouble({ version }).start();
+    try {
+      const first = await deploy(apiKeyConnection(other.url), rules());
+      expect(first.report.kibanaVersion).toBe(version);
+      expect(first.report.applied).toHaveLength(3);
+      const second = await deploy(apiKeyConnection(other.url), rules());
+      expect(second.report.applied).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
