@@ -11,6 +11,7 @@ import path from "node:path";
 import { DetectionsError, InputError } from "./errors.js";
 import { type CommandContext, ExitCode } from "./cli/context.js";
 import { registerIngestCommand } from "./cli/ingest.js";
+import { registerConvertCommand } from "./cli/convert.js";
 
 const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -32,6 +33,7 @@ export function createProgram(context: CommandContext): Command {
   });
   // Commands register here, one module each.
   registerIngestCommand(program, context);
+  registerConvertCommand(program, context);
   return program;
 }
 

@@ -5,7 +5,9 @@
  */
 import type { EqlQuery, Expr } from "./ast.js";
 import { printEql } from "./print.js";
-import { UnsupportedFeatureError } from "../sigma/errors.js";
+import type { DetectionsError } from "../errors.js";
+import { SigmaRuleError, UnsupportedFeatureError } from "../sigma/errors.js";
+import { parseSigmaRule } from "../sigma/parse.js";
 import { matchSearchNames } from "../sigma/detection.js";
 import type { FieldTableName } from "../sigma/fields.js";
 import { type BaseTerm, lookupLogsource } from "../sigma/logsources.js";
@@ -122,5 +124,30 @@ class SearchConverter {
         and(items.map((item) => convertItem(resolveItem(item), this.table))),
       ),
     );
+  }
+}
+
+/** Outcome of converting one rule file. */
+export type ConversionResult =
+  | { file: string; status: "converted"; rule: SigmaRule; converted: ConvertedRule }
+  | { file: string; status: "rejected"; reason: string; error: DetectionsError };
+
+/**
+ * Parses and converts one rule file's text. Invalid and unsupported rules
+ * come back as `rejected` with a short reason; other errors are bugs and
+ * propagate.
+ */
+export function convertRuleText(text: string, file: string): ConversionResult {
+  try {
+    const rule = parseSigmaRule(text, file);
+    return { file, status: "converted", rule, converted: convertSigmaRule(rule) };
+  } catch (error) {
+    if (error instanceof UnsupportedFeatureError) {
+      return { file, status: "rejected", reason: error.feature, error };
+    }
+    if (error instanceof SigmaRuleError) {
+      return { file, status: "rejected", reason: "invalid Sigma rule", error };
+    }
+    throw error;
   }
 }
