@@ -101,6 +101,10 @@ export function convertMatches(
         break;
     }
   }
+  if (fieldClass === "number") {
+    numbers.push(...strings.map((value) => numericText(plainString(path, fieldClass, value, where), path, where)));
+    strings.length = 0;
+  }
   if (strings.length > 0) parts.unshift(stringsExpr(path, fieldClass, strings, cased, where));
   if (numbers.length > 0) parts.unshift(numbersExpr(path, fieldClass, numbers, where));
   if (cidrs.length > 0) {
@@ -117,25 +121,24 @@ function stringsExpr(
   where: SourceLocation,
 ): Expr {
   if (fieldClass === "string") return matchAnyString(field(path), values, cased);
-  const wildcard = values.find(hasWildcard);
-  if (wildcard !== undefined) {
-    throw new UnsupportedFeatureError(
-      where,
-      `wildcard on ${fieldClass} field ${path}`,
-      `EQL matches wildcards only on keyword fields; ${path} holds ${fieldClass} values` +
-        (fieldClass === "ip" ? ", so use the cidr modifier for address ranges" : ""),
-    );
-  }
-  const texts = values.map(plainText);
-  if (fieldClass === "number") {
-    return numbersExpr(path, fieldClass, texts.map((text) => numericText(text, path, where)), where);
-  }
+  const texts = values.map((value) => plainString(path, fieldClass, value, where));
   if (fieldClass === "boolean") {
     return or(texts.map((text) => booleanExpr(path, fieldClass, booleanText(text, path, where), where)));
   }
   return texts.length === 1
     ? compare("==", field(path), literal(texts[0]!))
     : inList(field(path), texts, false);
+}
+
+/** The text of a value without wildcards; wildcards need a keyword field. */
+function plainString(path: string, fieldClass: FieldClass, value: SigmaString, where: SourceLocation): string {
+  if (!hasWildcard(value)) return plainText(value);
+  throw new UnsupportedFeatureError(
+    where,
+    `wildcard on ${fieldClass} field ${path}`,
+    `EQL matches wildcards only on keyword fields; ${path} holds ${fieldClass} values` +
+      (fieldClass === "ip" ? ", so use the cidr modifier for address ranges" : ""),
+  );
 }
 
 function numbersExpr(path: string, fieldClass: FieldClass, values: number[], where: SourceLocation): Expr {

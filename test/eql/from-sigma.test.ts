@@ -1,0 +1,195 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { convertSigmaRule } from "../../src/eql/from-sigma.js";
+import { parseEql } from "../../src/eql/parser.js";
+import { parseSigmaRule } from "../../src/sigma/parse.js";
+import { SigmaRuleError, UnsupportedFeatureError } from "../../src/sigma/errors.js";
+
+const fixtures = path.join("test", "fixtures", "convert");
+
+function convertFixture(name: string): ReturnType<typeof convertSigmaRule> {
+  const file = path.join(fixtures, name, "rule.yml");
+  return convertSigmaRule(parseSigmaRule(readFileSync(file, "utf8"), file));
+}
+
+function convertText(yaml: string): string {
+  return convertSigmaRule(parseSigmaRule(yaml, "rule.yml")).text;
+}
+
+const header = `title: Test rule
+id: 11111111-2222-4333-8444-555555555555
+logsource:
+    product: windows
+    category: process_creation
+`;
+
+describe("convertSigmaRule", () => {
+  const cases = readdirSync(fixtures).filter((name) =>
+    readdirSync(path.join(fixtures, name)).includes("expected.eql"),
+  );
+  for (const name of cases) {
+    it(`converts the ${name} fixture`, () => {
+      const expected = readFileSync(path.join(fixtures, name, "expected.eql"), "utf8");
+      const converted = convertFixture(name);
+      expect(converted.text).toBe(expected.trimEnd());
+      expect(parseEql(converted.text)).toEqual(converted.query);
+    });
+  }
+
+  it("reports category, index patterns and fields", () => {
+    const converted = convertFixture("cased-value-list");
+    expect(converted.category).toBe("process");
+    expect(converted.indexPatterns).toEqual([
+      "logs-endpoint.events.process-*",
+      "logs-m365_defender.event-*",
+      "logs-crowdstrike.fdr-*",
+      "logs-system.security-*",
+    ]);
+    expect(converted.fields).toEqual([
+      "event.type",
+      "host.os.type",
+      "process.command_line",
+      "process.parent.executable",
+    ]);
+  });
+
+  it("rejects a keyword selection without a field", () => {
+    const yaml = `${header}detection:
+    keywords:
+        - 'mimikatz'
+        - 'sekurlsa'
+    condition: keywords
+`;
+    expect(() => convertText(yaml)).toThrow(UnsupportedFeatureError);
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:7: detection.keywords: unsupported: keyword search without a field. " +
+        "EQL compares fields, not whole events; name the field that holds the keyword",
+    );
+  });
+
+  it("rejects the fieldref modifier", () => {
+    const yaml = `${header}detection:
+    selection:
+        User|fieldref: ParentUser
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.User|fieldref: unsupported: field reference (fieldref modifier). " +
+        "EQL cannot express the `fieldref` modifier. Rewrite the item without it.",
+    );
+  });
+
+  it("rejects the expand modifier with a placeholder", () => {
+    const yaml = `${header}detection:
+    selection:
+        User|expand: '%Administrators%'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.User|expand: unsupported: placeholder expansion (expand modifier). " +
+        "EQL cannot express the `expand` modifier. Rewrite the item without it.",
+    );
+  });
+
+  it("rejects a field without an ECS equivalent", () => {
+    const yaml = `${header}detection:
+    selection:
+        IntegrityLevel: 'High'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.IntegrityLevel: unsupported: Sigma field IntegrityLevel has no ECS equivalent. " +
+        "Remove the field or rewrite the rule with fields ECS defines",
+    );
+  });
+
+  it("rejects an unknown Sigma field", () => {
+    const yaml = `${header}detection:
+    selection:
+        Imagee|endswith: '\\cmd.exe'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.Imagee|endswith: unsupported: Sigma field Imagee has no ECS mapping. " +
+        "The process_creation field table lacks Imagee, and it is not an ECS field name",
+    );
+  });
+
+  it("rejects a text-typed ECS field", () => {
+    const yaml = `${header}detection:
+    selection:
+        process.command_line.text: 'whoami'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.process.command_line.text: unsupported: text field process.command_line.text. " +
+        "ECS maps process.command_line.text as match_only_text, and EQL cannot search text fields; use its keyword parent field",
+    );
+  });
+
+  it("rejects a wildcard on a numeric field", () => {
+    const yaml = `${header}detection:
+    selection:
+        ProcessId|startswith: '12'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.ProcessId|startswith: unsupported: wildcard on number field process.pid. " +
+        "EQL matches wildcards only on keyword fields; process.pid holds number values",
+    );
+  });
+
+  it("rejects an unsupported logsource", () => {
+    const yaml = `title: Test rule
+id: 11111111-2222-4333-8444-555555555555
+logsource:
+    product: windows
+    category: process_access
+detection:
+    selection:
+        GrantedAccess: '0x1410'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:3: logsource: unsupported: logsource. ECS has no fields for the accessed process or the granted access.",
+    );
+  });
+
+  it("rejects a regular expression lookahead", () => {
+    const yaml = `${header}detection:
+    selection:
+        CommandLine|re: 'a(?=b)'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      'rule.yml:8: detection.selection.CommandLine|re: unsupported: regular expression lookahead (?=. ' +
+        'Lucene regular expressions have no such construct (pattern "a(?=b)").',
+    );
+  });
+
+  it("rejects a regular expression backreference", () => {
+    const yaml = `${header}detection:
+    selection:
+        CommandLine|re: '(a)\\1'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.CommandLine|re: unsupported: regular expression backreference. " +
+        'Lucene regular expressions cannot refer to an earlier group (pattern "(a)\\\\1").',
+    );
+  });
+
+  it("rejects cidr on a keyword field", () => {
+    const yaml = `${header}detection:
+    selection:
+        CommandLine|cidr: '10.0.0.0/8'
+    condition: selection
+`;
+    expect(() => convertText(yaml)).toThrow(SigmaRuleError);
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.selection.CommandLine|cidr: modifier cidr does not apply to process.command_line, a string field. " +
+        "Use modifier cidr only on ip fields",
+    );
+  });
+});
