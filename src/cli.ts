@@ -13,6 +13,9 @@ import { type CommandContext, ExitCode } from "./cli/context.js";
 import { registerIngestCommand } from "./cli/ingest.js";
 import { registerConvertCommand } from "./cli/convert.js";
 import { registerBuildCommand } from "./cli/build.js";
+import { registerPlanCommand } from "./cli/plan.js";
+import { registerDeployCommand } from "./cli/deploy.js";
+import { registerExportCommand } from "./cli/export.js";
 
 const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -36,6 +39,9 @@ export function createProgram(context: CommandContext): Command {
   registerIngestCommand(program, context);
   registerConvertCommand(program, context);
   registerBuildCommand(program, context);
+  registerPlanCommand(program, context);
+  registerDeployCommand(program, context);
+  registerExportCommand(program, context);
   return program;
 }
 

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MANAGED_TAG } from "../../src/kibana/rule.js";
 import { KibanaDouble } from "../kibana-double/server.js";
 import { apiKeyConnection, deploy } from "./deploy-helpers.js";
+import { defineDeploySuite } from "./deploy-suite.js";
 import { kibanaRule } from "./rule-fixture.js";
 
 let kibana: KibanaDouble;
@@ -104,5 +105,19 @@ describe("getKibanaVersion", () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe("deploy suite on the test double", () => {
+  let double: KibanaDouble | undefined;
+  defineDeploySuite({
+    connection: () => apiKeyConnection(double!.url),
+    reset: async () => {
+      await double?.stop();
+      double = await new KibanaDouble().start();
+    },
+  });
+  afterAll(async () => {
+    await double?.stop();
   });
 });
