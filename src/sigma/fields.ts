@@ -96,7 +96,7 @@ const imageLoad: Record<string, FieldMapping> = {
   Description: { kind: "ecs", field: "file.pe.description" },
   FileVersion: { kind: "ecs", field: "file.pe.file_version" },
   Hashes: { kind: "hashes", fields: fileHashes },
-  Signed: { kind: "ecs", field: "file.code_signature.signed" },
+  Signed: noEcsField("Signed"),
   Signature: { kind: "ecs", field: "file.code_signature.subject_name" },
   SignatureStatus: { kind: "ecs", field: "file.code_signature.status" },
 };
@@ -106,7 +106,7 @@ const driverLoad: Record<string, FieldMapping> = {
   ...windowsCommon,
   ImageLoaded: { kind: "ecs", field: "file.path" },
   Hashes: { kind: "hashes", fields: fileHashes },
-  Signed: { kind: "ecs", field: "file.code_signature.signed" },
+  Signed: noEcsField("Signed"),
   Signature: { kind: "ecs", field: "file.code_signature.subject_name" },
   SignatureStatus: { kind: "ecs", field: "file.code_signature.status" },
 };
