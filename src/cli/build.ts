@@ -76,7 +76,7 @@ function readLock(file: string): VersionLock {
   return parseVersionLock(readFileSync(file, "utf8"), file);
 }
 
-/** How a build changes one output file. */
+/** The change a build makes to one output file. */
 interface FileChange {
   file: string;
   change: "added" | "changed" | "removed" | "unchanged";

@@ -1,8 +1,8 @@
 /**
  * Reads the ECS events that verification runs the rules over, from NDJSON
- * (one JSON object a line, read as a stream) or from a JSON array, and
- * assigns each event the index it belongs to: the data stream its
- * `data_stream` fields name, or an index the user gives.
+ * (one JSON object a line, read as a stream) or from a JSON array. Each event
+ * belongs to the data stream its `data_stream` fields name, or to an index
+ * the user gives.
  */
 import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
@@ -160,7 +160,7 @@ export async function* readEventLines(
 
 /**
  * Parses a JSON array of events. Array elements have no line of their own,
- * so `line` holds the 1-based element position.
+ * so `line` is the 1-based element position.
  */
 export function parseEventArray(
   text: string,
@@ -193,7 +193,7 @@ function stripBom(text: string): string {
 /**
  * Reads every event of a file: a JSON array when the first character other
  * than white space is `[`, NDJSON otherwise (streamed line by line).
- * Throws EventFileError when the file cannot be read or holds no events.
+ * Throws EventFileError when the file cannot be read or contains no events.
  */
 export async function readEventFile(
   file: string,
@@ -215,7 +215,7 @@ export async function readEventFile(
     });
   }
   if (events.length === 0) {
-    throw new EventFileError(file, null, "the file holds no events.");
+    throw new EventFileError(file, null, "the file contains no events.");
   }
   return events;
 }

@@ -1,7 +1,7 @@
 /**
  * Index-pattern matching as Elasticsearch resolves a search target such as a
- * rule's `index` list: `*` matches any run of characters, names compare
- * case-sensitively, entries may hold comma-separated expressions, and an
+ * rule's `index` list. `*` matches any run of characters and names compare
+ * case-sensitively. An entry may contain comma-separated expressions, and an
  * expression starting with `-` removes the names that the expressions before
  * it matched.
  */
