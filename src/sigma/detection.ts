@@ -12,6 +12,7 @@ import type {
   SigmaValue,
   SourceLocation,
 } from "./model.js";
+import { resolveItem } from "./modifiers.js";
 import { type PathSegment, type YamlLines, formatPath } from "./yaml-lines.js";
 
 /** Context for locating values of one rule file. */
@@ -172,13 +173,17 @@ function parseItem(key: string, raw: unknown, path: PathSegment[], source: RuleS
   const values = rawValues.map((value, index) =>
     toSigmaValue(value, Array.isArray(raw) ? [...path, index] : path, source),
   );
-  return {
+  const item: SigmaDetectionItem = {
     field: field === "" ? null : field,
     modifiers,
     values,
     matchAll: modifiers.includes("all"),
     where,
   };
+  // Applying the modifiers once checks the chain and every value now, so
+  // a rule with an invalid item fails at load time, not at conversion.
+  resolveItem(item);
+  return item;
 }
 
 function toSigmaValue(raw: unknown, path: PathSegment[], source: RuleSource): SigmaValue {

@@ -162,7 +162,7 @@ function checkCombinations(item: SigmaDetectionItem, modifiers: SigmaModifier[])
     );
   }
   for (const flag of ["i", "m", "s"] as const) {
-    if (has(flag) && modifiers.indexOf(flag) < modifiers.indexOf("re")) {
+    if (has(flag) && (!has("re") || modifiers.indexOf(flag) < modifiers.indexOf("re"))) {
       throw modifierError(
         item,
         `modifier "${flag}" needs "re" before it`,
@@ -303,7 +303,7 @@ function encodableText(stage: Stage, name: string, where: SourceLocation): strin
   if (hasWildcard(stage.value)) {
     throw new SigmaRuleError(
       where,
-      `invalid value "${plainText(stage.value)}" for modifier "${name}": encoding a wildcard is not possible`,
+      `invalid value ${describeValue(plainText(stage.value))} for modifier "${name}": encoding a wildcard is not possible`,
       `Put contains, startswith or endswith after ${name}, or escape the wildcard with a backslash`,
     );
   }
