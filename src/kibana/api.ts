@@ -91,12 +91,14 @@ function kqlString(value: string): string {
 }
 
 /** Reads every rule carrying `tag`, page by page, sorted by creation time. */
-export async function findRulesByTag(client: KibanaClient, tag: string): Promise<RemoteRule[]> {
+export async function findRulesByTag(client: KibanaClient, tag: string, pageSize = FIND_PAGE_SIZE): Promise<RemoteRule[]> {
   const rules: RemoteRule[] = [];
+  // NOTE: Kibana serves `_find` pages only within its first 10,000 hits, so a
+  // space with more managed rules fails here with Kibana's 400 message.
   for (let page = 1; ; page += 1) {
     const query = {
       page,
-      per_page: FIND_PAGE_SIZE,
+      per_page: pageSize,
       sort_field: "created_at",
       sort_order: "asc",
       filter: `alert.attributes.tags:${kqlString(tag)}`,
@@ -104,7 +106,7 @@ export async function findRulesByTag(client: KibanaClient, tag: string): Promise
     const response = await client.send({ method: "GET", path: `${rulesPath}/_find`, query, idempotent: true });
     const body = parseJson<FindPage>(response.text, "GET _find", client.urlFor(`${rulesPath}/_find`).href);
     rules.push(...body.data);
-    if (body.data.length === 0 || page * FIND_PAGE_SIZE >= body.total) return rules;
+    if (body.data.length === 0 || page * pageSize >= body.total) return rules;
   }
 }
 

@@ -5,6 +5,7 @@
  * faults (dropped connections, error statuses, Retry-After, slow answers).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ConflictError, NotFoundError, RuleStore, ValidationError } from "./store.js";
 
@@ -18,6 +19,10 @@ export interface DoubleOptions {
   password?: string;
   /** Spaces besides `default`. */
   spaces?: string[];
+  /** Hits `_find` pages through, like Elasticsearch's index.max_result_window (10,000). */
+  resultWindow?: number;
+  /** PEM key and certificate: serve HTTPS instead of HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /** Which requests a fault applies to; all conditions must hold. */
@@ -56,7 +61,7 @@ export class KibanaDouble {
 
   get url(): string {
     const address = this.server?.address() as AddressInfo;
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.options.tls ? "https" : "http"}://127.0.0.1:${address.port}`;
   }
 
   store(space = "default"): RuleStore {
@@ -73,7 +78,8 @@ export class KibanaDouble {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.options.tls ? createTlsServer(this.options.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return this;
   }
@@ -130,7 +136,7 @@ export class KibanaDouble {
     }
     const store = this.stores.get(space);
     if (!store) return reply(404, { statusCode: 404, error: "Not Found", message: `Saved object [space/${space}] not found` });
-    const [status, payload] = routeRequest(this.options.version, store, method, path, url.searchParams, req.headers["content-type"] ?? "", body);
+    const [status, payload] = routeRequest(this.options, store, method, path, url.searchParams, req.headers["content-type"] ?? "", body);
     if (fault?.kind === "drop") {
       entry.status = -1;
       req.socket.destroy();
@@ -165,14 +171,14 @@ type Route = [number, unknown];
 
 const rulesPath = "/api/detection_engine/rules";
 
-function routeRequest(version: string, store: RuleStore, method: string, path: string, query: URLSearchParams, contentType: string, body: Buffer): Route {
+function routeRequest(options: DoubleOptions & { version: string }, store: RuleStore, method: string, path: string, query: URLSearchParams, contentType: string, body: Buffer): Route {
   const json = () => JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
   try {
     if (method === "GET" && path === "/api/status") {
-      return [200, { name: "kibana-double", version: { number: version, build_flavor: "traditional" }, status: { overall: { level: "available" } } }];
+      return [200, { name: "kibana-double", version: { number: options.version, build_flavor: "traditional" }, status: { overall: { level: "available" } } }];
     }
     if (path === rulesPath) return ruleCrud(store, method, query, json);
-    if (method === "GET" && path === `${rulesPath}/_find`) return findRules(store, query);
+    if (method === "GET" && path === `${rulesPath}/_find`) return findRules(store, query, options.resultWindow ?? 10_000);
     if (method === "POST" && path === `${rulesPath}/_import`) return importNdjson(store, query, contentType, body);
     if (method === "POST" && path === `${rulesPath}/_bulk_action`) return bulkAction(store, json());
     if (method === "POST" && path === `${rulesPath}/_export`) return exportRules(store, body.length > 0 ? json() : {});
@@ -204,7 +210,7 @@ function ruleCrud(store: RuleStore, method: string, query: URLSearchParams, json
   return [404, { statusCode: 404, error: "Not Found", message: "Not Found" }];
 }
 
-function findRules(store: RuleStore, query: URLSearchParams): Route {
+function findRules(store: RuleStore, query: URLSearchParams, resultWindow: number): Route {
   const page = Number(query.get("page") ?? 1);
   const perPage = Number(query.get("per_page") ?? 20);
   const filter = query.get("filter");
@@ -215,8 +221,8 @@ function findRules(store: RuleStore, query: URLSearchParams): Route {
     const tag = match[1]!.replace(/\\(.)/g, "$1");
     rules = rules.filter((rule) => (rule.tags as string[]).includes(tag));
   }
-  if (page * perPage > 10_000) {
-    return [400, { statusCode: 400, error: "Bad Request", message: "Result window is too large, page * per_page must be less than or equal to: [10000]" }];
+  if (page * perPage > resultWindow) {
+    return [400, { statusCode: 400, error: "Bad Request", message: `Result window is too large, page * per_page must be less than or equal to: [${resultWindow}]` }];
   }
   rules.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
   const data = rules.slice((page - 1) * perPage, page * perPage).map((rule) => store.toResponse(rule));
