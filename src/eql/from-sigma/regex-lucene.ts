@@ -188,7 +188,7 @@ function escapeClassSet(set: string): string {
 
 /** Escapes a literal character for Lucene, inside or outside a class. */
 export function escapeChar(char: string): string {
-  if (/^[0-9A-Za-z \t\n\r\v\f]$/.test(char)) return char;
+  if (/^[0-9A-Za-z_ \t\n\r\v\f]$/.test(char)) return char;
   if (char.codePointAt(0)! >= 0x80) return char;
   if (char.codePointAt(0)! < 0x20 || char === "\x7f") return char;
   return `\\${char}`;
