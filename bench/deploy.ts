@@ -21,7 +21,9 @@ import { KibanaDouble } from "../test/kibana-double/server.js";
 import { apiKeyConnection, deploy } from "../test/kibana/deploy-helpers.js";
 import { kibanaRule } from "../test/kibana/rule-fixture.js";
 
-const resultsPath = fileURLToPath(new URL("../../results.json", import.meta.url));
+const resultsPath = fileURLToPath(
+  new URL("../../results.json", import.meta.url),
+);
 
 interface Measurement {
   requests: number;
@@ -29,11 +31,18 @@ interface Measurement {
   ms: number;
 }
 
-async function measure(kibana: KibanaDouble, rules: KibanaRule[]): Promise<Measurement> {
+async function measure(
+  kibana: KibanaDouble,
+  rules: KibanaRule[],
+): Promise<Measurement> {
   const before = kibana.writes().length;
   const started = performance.now();
   const { requests } = await deploy(apiKeyConnection(kibana.url), rules);
-  return { requests, writes: kibana.writes().length - before, ms: Math.round(performance.now() - started) };
+  return {
+    requests,
+    writes: kibana.writes().length - before,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /** Creates every rule with its own POST, the way a naive client would. */
@@ -43,9 +52,19 @@ async function perRuleBaseline(rules: KibanaRule[]): Promise<Measurement> {
   const started = performance.now();
   try {
     for (const rule of rules) {
-      await client.send({ method: "POST", path: "/api/detection_engine/rules", body: JSON.stringify(rule), contentType: "application/json", idempotent: false });
+      await client.send({
+        method: "POST",
+        path: "/api/detection_engine/rules",
+        body: JSON.stringify(rule),
+        contentType: "application/json",
+        idempotent: false,
+      });
     }
-    return { requests: client.requestCount, writes: client.requestCount, ms: Math.round(performance.now() - started) };
+    return {
+      requests: client.requestCount,
+      writes: client.requestCount,
+      ms: Math.round(performance.now() - started),
+    };
   } finally {
     await client.close();
     await kibana.stop();
@@ -64,16 +83,27 @@ function mergeResults(key: string, value: unknown): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rules: { type: "string", default: "1000" } } });
+  const { values } = parseArgs({
+    options: { rules: { type: "string", default: "1000" } },
+  });
   const count = Number(values.rules);
-  const rules = Array.from({ length: count }, (_, index) => kibanaRule(index + 1));
-  const target = Math.ceil(count / FIND_PAGE_SIZE) + Math.ceil(count / importLimits.maxObjects) + 3;
+  const rules = Array.from({ length: count }, (_, index) =>
+    kibanaRule(index + 1),
+  );
+  const target =
+    Math.ceil(count / FIND_PAGE_SIZE) +
+    Math.ceil(count / importLimits.maxObjects) +
+    3;
 
   const baseline = await perRuleBaseline(rules);
   const kibana = await new KibanaDouble().start();
   const first = await measure(kibana, rules);
   const unchanged = await measure(kibana, rules);
-  const changed = rules.map((rule, index) => (index % Math.ceil(count / 10) === 0 ? { ...rule, note: `${rule.note}\nChanged.`, version: 2 } : rule));
+  const changed = rules.map((rule, index) =>
+    index % Math.ceil(count / 10) === 0
+      ? { ...rule, note: `${rule.note}\nChanged.`, version: 2 }
+      : rule,
+  );
   const changedCount = changed.filter((rule) => rule.version === 2).length;
   const changedRun = await measure(kibana, changed);
   await kibana.stop();
@@ -89,14 +119,23 @@ async function main(): Promise<void> {
     ["redeploy, no change", unchanged],
     [`redeploy, ${changedCount} changed`, changedRun],
   ];
-  console.log(`deploy benchmark: ${count} rules, _find page ${FIND_PAGE_SIZE}, import chunk ${importLimits.maxObjects}, request target ${target}`);
-  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"})`);
-  console.log("case                          requests  writes       ms  time vs baseline");
+  console.log(
+    `deploy benchmark: ${count} rules, _find page ${FIND_PAGE_SIZE}, import chunk ${importLimits.maxObjects}, request target ${target}`,
+  );
+  console.log(
+    `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"})`,
+  );
+  console.log(
+    "case                          requests  writes       ms  time vs baseline",
+  );
   for (const [name, row] of rows) {
     const ratio = (row.ms / Math.max(1, baseline.ms)).toFixed(3);
-    console.log(`${name.padEnd(30)}${String(row.requests).padStart(8)}${String(row.writes).padStart(8)}${String(row.ms).padStart(9)}  ${ratio}`);
+    console.log(
+      `${name.padEnd(30)}${String(row.requests).padStart(8)}${String(row.writes).padStart(8)}${String(row.ms).padStart(9)}  ${ratio}`,
+    );
   }
-  for (const [name, ok] of Object.entries(checks)) console.log(`${ok ? "ok  " : "FAIL"} ${name}`);
+  for (const [name, ok] of Object.entries(checks))
+    console.log(`${ok ? "ok  " : "FAIL"} ${name}`);
   mergeResults("deploy", {
     rules: count,
     find_page_size: FIND_PAGE_SIZE,

@@ -35,7 +35,11 @@ export function buildAttackTable(bundle) {
   const tactics = order
     .map((ref) => byStixId.get(ref))
     .filter(Boolean)
-    .map((o) => ({ id: attackId(o), shortname: o.x_mitre_shortname, name: o.name }));
+    .map((o) => ({
+      id: attackId(o),
+      shortname: o.x_mitre_shortname,
+      name: o.name,
+    }));
 
   const patterns = objects
     .filter((o) => o.type === "attack-pattern" && attackId(o))
@@ -59,7 +63,8 @@ export function buildAttackTable(bundle) {
       ? { name: pattern.name }
       : { name: pattern.name, tactics: pattern.tactics };
   }
-  const version = matrix?.x_mitre_version ?? bundle.x_mitre_version ?? "unknown";
+  const version =
+    matrix?.x_mitre_version ?? bundle.x_mitre_version ?? "unknown";
   return { version, tactics, techniques };
 }
 
@@ -76,7 +81,12 @@ export function formatAttackTable({ version, tactics, techniques }) {
     `  "domain": "enterprise-attack",`,
     `  "notice": ${json(notice)},`,
     '  "tactics": [',
-    tactics.map((t) => `    ${json(t).replaceAll('","', '", "').replaceAll('":"', '": "')}`).join(",\n"),
+    tactics
+      .map(
+        (t) =>
+          `    ${json(t).replaceAll('","', '", "').replaceAll('":"', '": "')}`,
+      )
+      .join(",\n"),
     "  ],",
     '  "techniques": {',
     Object.entries(techniques)
@@ -90,14 +100,19 @@ export function formatAttackTable({ version, tactics, techniques }) {
 
 function spaced(entry) {
   const parts = [`"name": ${JSON.stringify(entry.name)}`];
-  if (entry.tactics) parts.push(`"tactics": [${entry.tactics.map((t) => JSON.stringify(t)).join(", ")}]`);
+  if (entry.tactics)
+    parts.push(
+      `"tactics": [${entry.tactics.map((t) => JSON.stringify(t)).join(", ")}]`,
+    );
   return `{${parts.join(", ")}}`;
 }
 
 function main() {
   const input = process.argv[2];
   if (!input) {
-    process.stderr.write("usage: generate-attack-table.mjs ENTERPRISE_ATTACK_JSON\n");
+    process.stderr.write(
+      "usage: generate-attack-table.mjs ENTERPRISE_ATTACK_JSON\n",
+    );
     process.exitCode = 2;
     return;
   }
@@ -105,7 +120,13 @@ function main() {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const out = path.join(root, "src/kibana/attack-data.json");
   writeFileSync(out, formatAttackTable(table));
-  process.stderr.write(`wrote ${Object.keys(table.techniques).length} techniques to ${out}\n`);
+  process.stderr.write(
+    `wrote ${Object.keys(table.techniques).length} techniques to ${out}\n`,
+  );
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url) === path.resolve(process.argv[1])
+)
+  main();

@@ -13,30 +13,41 @@ interface ExportCommandOptions extends ConnectionOptions {
 }
 
 /** Registers `detections export`. */
-export function registerExportCommand(program: Command, context: CommandContext): void {
+export function registerExportCommand(
+  program: Command,
+  context: CommandContext,
+): void {
   const command = program
     .command("export")
     .description(
       "Download rules from Kibana as NDJSON (Kibana's _export format). Exits 1 " +
         "when a requested rule_id does not exist.",
     )
-    .option("--rule-id <ids...>", "rule_ids to export (default: every rule in the space)")
+    .option(
+      "--rule-id <ids...>",
+      "rule_ids to export (default: every rule in the space)",
+    )
     .requiredOption("--out <file>", "NDJSON file to write");
-  addConnectionOptions(command).action(async (options: ExportCommandOptions) => {
-    const client = connect(options, context);
-    try {
-      await getKibanaVersion(client);
-      const ndjson = await exportRules(client, options.ruleId ?? []);
-      const url = client.urlFor("/api/detection_engine/rules/_export").href;
-      const document = parseNdjson(ndjson, url);
-      const out = path.resolve(context.root, options.out);
-      writeFileSync(out, ndjson);
-      context.out(`exported ${document.rules.length} rules to ${options.out}`);
-      const missing = document.summary?.missing_rules ?? [];
-      for (const rule of missing) context.log(`not found in Kibana: rule_id ${rule.rule_id}`);
-      if (missing.length > 0) context.setExitCode(ExitCode.checkFailed);
-    } finally {
-      await client.close();
-    }
-  });
+  addConnectionOptions(command).action(
+    async (options: ExportCommandOptions) => {
+      const client = connect(options, context);
+      try {
+        await getKibanaVersion(client);
+        const ndjson = await exportRules(client, options.ruleId ?? []);
+        const url = client.urlFor("/api/detection_engine/rules/_export").href;
+        const document = parseNdjson(ndjson, url);
+        const out = path.resolve(context.root, options.out);
+        writeFileSync(out, ndjson);
+        context.out(
+          `exported ${document.rules.length} rules to ${options.out}`,
+        );
+        const missing = document.summary?.missing_rules ?? [];
+        for (const rule of missing)
+          context.log(`not found in Kibana: rule_id ${rule.rule_id}`);
+        if (missing.length > 0) context.setExitCode(ExitCode.checkFailed);
+      } finally {
+        await client.close();
+      }
+    },
+  );
 }

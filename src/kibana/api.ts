@@ -56,11 +56,22 @@ function parseJson<T>(text: string, what: string, url: string): T {
  * Reads the version from `GET /api/status` and checks that it is 8.11 to
  * 8.x or 9.x. Throws KibanaVersionError otherwise.
  */
-export async function getKibanaVersion(client: KibanaClient): Promise<KibanaVersion> {
+export async function getKibanaVersion(
+  client: KibanaClient,
+): Promise<KibanaVersion> {
   // The status API lives outside spaces, so ask the base URL.
-  const response = await client.send({ method: "GET", path: "/api/status", idempotent: true, spaceless: true });
+  const response = await client.send({
+    method: "GET",
+    path: "/api/status",
+    idempotent: true,
+    spaceless: true,
+  });
   const url = client.urlFor("/api/status", {}, true).href;
-  const body = parseJson<{ version?: { number?: unknown } }>(response.text, "GET /api/status", url);
+  const body = parseJson<{ version?: { number?: unknown } }>(
+    response.text,
+    "GET /api/status",
+    url,
+  );
   const text = body.version?.number;
   if (typeof text !== "string") {
     throw new KibanaVersionError(
@@ -68,8 +79,13 @@ export async function getKibanaVersion(client: KibanaClient): Promise<KibanaVers
     );
   }
   const match = /^(\d+)\.(\d+)\.\d+/.exec(text);
-  const version = { text, major: Number(match?.[1]), minor: Number(match?.[2]) };
-  const supported = version.major === 9 || (version.major === 8 && version.minor >= 11);
+  const version = {
+    text,
+    major: Number(match?.[1]),
+    minor: Number(match?.[2]),
+  };
+  const supported =
+    version.major === 9 || (version.major === 8 && version.minor >= 11);
   if (!match || !supported) {
     throw new KibanaVersionError(
       `Kibana ${text} at ${client.connection.url.origin} is not supported. This tool supports Kibana 8.11 to 8.19 and 9.x.`,
@@ -91,7 +107,11 @@ function kqlString(value: string): string {
 }
 
 /** Reads every rule carrying `tag`, page by page, sorted by creation time. */
-export async function findRulesByTag(client: KibanaClient, tag: string, pageSize = FIND_PAGE_SIZE): Promise<RemoteRule[]> {
+export async function findRulesByTag(
+  client: KibanaClient,
+  tag: string,
+  pageSize = FIND_PAGE_SIZE,
+): Promise<RemoteRule[]> {
   const rules: RemoteRule[] = [];
   // NOTE: Kibana serves `_find` pages only within its first 10,000 hits, so a
   // space with more managed rules fails here with Kibana's 400 message.
@@ -103,8 +123,17 @@ export async function findRulesByTag(client: KibanaClient, tag: string, pageSize
       sort_order: "asc",
       filter: `alert.attributes.tags:${kqlString(tag)}`,
     };
-    const response = await client.send({ method: "GET", path: `${rulesPath}/_find`, query, idempotent: true });
-    const body = parseJson<FindPage>(response.text, "GET _find", client.urlFor(`${rulesPath}/_find`).href);
+    const response = await client.send({
+      method: "GET",
+      path: `${rulesPath}/_find`,
+      query,
+      idempotent: true,
+    });
+    const body = parseJson<FindPage>(
+      response.text,
+      "GET _find",
+      client.urlFor(`${rulesPath}/_find`).href,
+    );
     rules.push(...body.data);
     if (body.data.length === 0 || page * pageSize >= body.total) return rules;
   }
@@ -114,7 +143,11 @@ interface ImportResponse {
   success: boolean;
   success_count: number;
   rules_count?: number;
-  errors: { rule_id?: string; id?: string; error: { status_code: number; message: string } }[];
+  errors: {
+    rule_id?: string;
+    id?: string;
+    error: { status_code: number; message: string };
+  }[];
 }
 
 /** Builds a multipart/form-data body with one `file` part. */
@@ -124,15 +157,23 @@ function multipart(ndjson: string): { body: Buffer; contentType: string } {
     `--${boundary}\r\n` +
     'Content-Disposition: form-data; name="file"; filename="rules.ndjson"\r\n' +
     "Content-Type: application/ndjson\r\n\r\n";
-  const body = Buffer.concat([Buffer.from(head), Buffer.from(ndjson), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const body = Buffer.concat([
+    Buffer.from(head),
+    Buffer.from(ndjson),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /**
- * Imports one NDJSON chunk. Kibana answers 200 even when rules fail, so
+ * Imports one NDJSON chunk. Kibana returns 200 even when rules fail, so
  * the per-rule errors are returned, never thrown.
  */
-export async function importRules(client: KibanaClient, ndjson: string, overwrite: boolean): Promise<ImportError[]> {
+export async function importRules(
+  client: KibanaClient,
+  ndjson: string,
+  overwrite: boolean,
+): Promise<ImportError[]> {
   const { body, contentType } = multipart(ndjson);
   const response = await client.send({
     method: "POST",
@@ -143,7 +184,11 @@ export async function importRules(client: KibanaClient, ndjson: string, overwrit
     // A repeated import would report created rules as conflicts.
     idempotent: false,
   });
-  const parsed = parseJson<ImportResponse>(response.text, "POST _import", client.urlFor(`${rulesPath}/_import`).href);
+  const parsed = parseJson<ImportResponse>(
+    response.text,
+    "POST _import",
+    client.urlFor(`${rulesPath}/_import`).href,
+  );
   return parsed.errors.map((error) => ({
     ruleId: error.rule_id ?? error.id ?? "(unknown id)",
     status: error.error.status_code,
@@ -153,21 +198,34 @@ export async function importRules(client: KibanaClient, ndjson: string, overwrit
 
 interface BulkActionResponse {
   attributes?: {
-    errors?: { message: string; status_code: number; rules: { id: string; name?: string }[] }[];
+    errors?: {
+      message: string;
+      status_code: number;
+      rules: { id: string; name?: string }[];
+    }[];
     results?: { deleted?: { id: string }[] };
   };
 }
 
 /** Deletes rules by object id (at most 100); returns per-id errors. */
-export async function bulkDeleteRules(client: KibanaClient, ids: string[]): Promise<Map<string, string>> {
-  const response = await client.send({
-    method: "POST",
-    path: `${rulesPath}/_bulk_action`,
-    body: JSON.stringify({ action: "delete", ids }),
-    contentType: "application/json",
-    idempotent: false,
-  }).catch((error: unknown) => partialBulkFailure(error));
-  const parsed = parseJson<BulkActionResponse>(response.text, "POST _bulk_action", client.urlFor(`${rulesPath}/_bulk_action`).href);
+export async function bulkDeleteRules(
+  client: KibanaClient,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const response = await client
+    .send({
+      method: "POST",
+      path: `${rulesPath}/_bulk_action`,
+      body: JSON.stringify({ action: "delete", ids }),
+      contentType: "application/json",
+      idempotent: false,
+    })
+    .catch((error: unknown) => partialBulkFailure(error));
+  const parsed = parseJson<BulkActionResponse>(
+    response.text,
+    "POST _bulk_action",
+    client.urlFor(`${rulesPath}/_bulk_action`).href,
+  );
   const failures = new Map<string, string>();
   for (const error of parsed.attributes?.errors ?? []) {
     for (const rule of error.rules) failures.set(rule.id, error.message);
@@ -176,19 +234,28 @@ export async function bulkDeleteRules(client: KibanaClient, ids: string[]): Prom
 }
 
 /**
- * Kibana answers a partly failed bulk action with the error status and the
+ * Kibana responds to a partly failed bulk action with the error status and the
  * full results in the body; keep that body so each rule gets its outcome.
  */
 function partialBulkFailure(error: unknown): { text: string } {
-  if (error instanceof KibanaResponseError && error.responseText?.includes('"attributes"')) {
+  if (
+    error instanceof KibanaResponseError &&
+    error.responseText?.includes('"attributes"')
+  ) {
     return { text: error.responseText };
   }
   throw error;
 }
 
 /** Exports rules by rule_id (all rules when empty) as Kibana's NDJSON. */
-export async function exportRules(client: KibanaClient, ruleIds: string[]): Promise<string> {
-  const body = ruleIds.length > 0 ? JSON.stringify({ objects: ruleIds.map((rule_id) => ({ rule_id })) }) : undefined;
+export async function exportRules(
+  client: KibanaClient,
+  ruleIds: string[],
+): Promise<string> {
+  const body =
+    ruleIds.length > 0
+      ? JSON.stringify({ objects: ruleIds.map((rule_id) => ({ rule_id })) })
+      : undefined;
   const response = await client.send({
     method: "POST",
     path: `${rulesPath}/_export`,

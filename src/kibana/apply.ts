@@ -7,18 +7,14 @@
  */
 import path from "node:path";
 import {
-  BULK_ACTION_MAX_IDS,
-  bulkDeleteRules,
   exportRules,
   findRulesByTag,
   getKibanaVersion,
-  importRules,
   type KibanaVersion,
   type RemoteRule,
 } from "./api.js";
 import type { KibanaClient } from "./client.js";
-import { DeployIncompleteError, KibanaError } from "./errors.js";
-import { chunkNdjson } from "./ndjson.js";
+import { DeployIncompleteError } from "./errors.js";
 import {
   bodyToDeploy,
   type DeployPlan,
@@ -30,6 +26,15 @@ import {
   recordedHash,
 } from "./plan.js";
 import { MANAGED_TAG, type KibanaRule } from "./rule.js";
+import {
+  deleteSteps,
+  importSteps,
+  type RuleFailure,
+  type WriteState,
+  writes,
+} from "./write-steps.js";
+
+export type { RuleFailure } from "./write-steps.js";
 
 /** File system and clock, passed in so the core stays testable. */
 export interface DeployIo {
@@ -42,13 +47,6 @@ export interface DeployIo {
 export interface DeployOptions extends PlanOptions {
   /** Export the managed rules to NDJSON in this directory before writing. */
   backupDir?: string;
-}
-
-/** A rule the deploy could not apply, with the reason. */
-export interface RuleFailure {
-  ruleId: string;
-  action: string;
-  message: string;
 }
 
 export interface DeployReport {
@@ -70,17 +68,17 @@ export async function planAgainstKibana(
   return { version, remote, plan: planDeploy(local, remote, options) };
 }
 
-type WriteStep = Extract<PlanStep, { action: "create" | "update" | "drift" }>;
-
-function writes(plan: DeployPlan, action: "create" | "update"): WriteStep[] {
-  return plan.steps.filter((step): step is WriteStep =>
-    action === "create" ? step.action === "create" : step.action === "update" || (step.action === "drift" && step.overwrite),
-  );
-}
-
 /** Writes a backup of the managed rules; returns the file path. */
-export async function backupManagedRules(client: KibanaClient, remote: RemoteRule[], dir: string, io: DeployIo): Promise<string> {
-  const ndjson = await exportRules(client, remote.map((rule) => rule.rule_id));
+export async function backupManagedRules(
+  client: KibanaClient,
+  remote: RemoteRule[],
+  dir: string,
+  io: DeployIo,
+): Promise<string> {
+  const ndjson = await exportRules(
+    client,
+    remote.map((rule) => rule.rule_id),
+  );
   io.mkdir(dir);
   const stamp = io.now().toISOString().replaceAll(":", "-");
   const file = path.join(dir, `managed-rules-${stamp}.ndjson`);
@@ -90,81 +88,35 @@ export async function backupManagedRules(client: KibanaClient, remote: RemoteRul
   return file;
 }
 
-function importFailureMessage(status: number, message: string): string {
-  if (status === 409) {
-    return `Kibana: ${message}. A rule with this rule_id exists without the tag "${MANAGED_TAG}"; delete it in Kibana or add the tag so this tool may manage it`;
-  }
-  return `Kibana: ${message}`;
-}
-
-interface WriteState {
-  failed: Map<string, RuleFailure>;
-  /** Set after a request failed; later writes are not attempted. */
-  stopped?: KibanaError;
-}
-
-async function importSteps(client: KibanaClient, steps: WriteStep[], overwrite: boolean, state: WriteState, io: DeployIo): Promise<void> {
-  const chunks = chunkNdjson(steps.map((step) => bodyToDeploy(step.rule)));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const count = chunk.split("\n").length - 1;
-    const chunkSteps = steps.slice(offset, offset + count);
-    offset += count;
-    if (state.stopped) {
-      for (const step of chunkSteps) state.failed.set(step.ruleId, { ruleId: step.ruleId, action: step.action, message: "not attempted after an earlier request failed" });
-      continue;
-    }
-    try {
-      const errors = await importRules(client, chunk, overwrite);
-      for (const error of errors) {
-        const step = chunkSteps.find((candidate) => candidate.ruleId === error.ruleId);
-        state.failed.set(error.ruleId, { ruleId: error.ruleId, action: step?.action ?? "import", message: importFailureMessage(error.status, error.message) });
-      }
-      io.log(`imported ${count - errors.length} of ${count} rules (overwrite=${overwrite})`);
-    } catch (error) {
-      if (!(error instanceof KibanaError)) throw error;
-      state.stopped = error;
-      for (const step of chunkSteps) state.failed.set(step.ruleId, { ruleId: step.ruleId, action: step.action, message: `request failed: ${error.message}` });
-    }
-  }
-}
-
-async function deleteSteps(client: KibanaClient, steps: Extract<PlanStep, { action: "delete" }>[], state: WriteState, io: DeployIo): Promise<void> {
-  for (let start = 0; start < steps.length; start += BULK_ACTION_MAX_IDS) {
-    const batch = steps.slice(start, start + BULK_ACTION_MAX_IDS);
-    if (state.stopped) {
-      for (const step of batch) state.failed.set(step.ruleId, { ruleId: step.ruleId, action: "delete", message: "not attempted after an earlier request failed" });
-      continue;
-    }
-    try {
-      const failures = await bulkDeleteRules(client, batch.map((step) => step.remoteId));
-      for (const step of batch) {
-        const message = failures.get(step.remoteId);
-        if (message) state.failed.set(step.ruleId, { ruleId: step.ruleId, action: "delete", message: `Kibana: ${message}` });
-      }
-      io.log(`deleted ${batch.length - failures.size} of ${batch.length} rules`);
-    } catch (error) {
-      if (!(error instanceof KibanaError)) throw error;
-      state.stopped = error;
-      for (const step of batch) state.failed.set(step.ruleId, { ruleId: step.ruleId, action: "delete", message: `request failed: ${error.message}` });
-    }
-  }
-}
-
-/** Checks one written step against Kibana's copy after the deploy. */
-function confirmStep(step: PlanStep, remote: RemoteRule | undefined): string | undefined {
-  if (step.action === "delete") return remote ? "the rule still exists in Kibana" : undefined;
-  if (step.action !== "create" && step.action !== "update" && step.action !== "drift") return undefined;
+function confirmStep(
+  step: PlanStep,
+  remote: RemoteRule | undefined,
+): string | undefined {
+  if (step.action === "delete")
+    return remote ? "the rule still exists in Kibana" : undefined;
+  if (
+    step.action !== "create" &&
+    step.action !== "update" &&
+    step.action !== "drift"
+  )
+    return undefined;
   if (!remote) return "the rule is missing in Kibana";
   const sent = bodyToDeploy(step.rule);
   const changes = diffRules(remote, sent as never);
-  if (changes.length > 0) return `Kibana holds other values for ${changes.map((change) => change.field).join(", ")}`;
-  if (recordedHash(remote) !== deployHash(remote)) return "Kibana did not keep the deploy record in meta";
+  if (changes.length > 0)
+    return `Kibana holds other values for ${changes.map((change) => change.field).join(", ")}`;
+  if (recordedHash(remote) !== deployHash(remote))
+    return "Kibana did not keep the deploy record in meta";
   return undefined;
 }
 
 function isWrite(step: PlanStep): boolean {
-  return step.action === "create" || step.action === "update" || step.action === "delete" || (step.action === "drift" && step.overwrite);
+  return (
+    step.action === "create" ||
+    step.action === "update" ||
+    step.action === "delete" ||
+    (step.action === "drift" && step.overwrite)
+  );
 }
 
 /**
@@ -179,38 +131,93 @@ export async function applyPlan(
   io: DeployIo,
 ): Promise<DeployReport> {
   const { plan } = context;
-  const report: DeployReport = { kibanaVersion: context.version.text, plan, applied: [], failed: [] };
+  const report: DeployReport = {
+    kibanaVersion: context.version.text,
+    plan,
+    applied: [],
+    failed: [],
+  };
   const planned = plan.steps.filter(isWrite);
   if (planned.length === 0) return report;
-  if (options.backupDir) report.backupFile = await backupManagedRules(client, context.remote, options.backupDir, io);
+  if (options.backupDir)
+    report.backupFile = await backupManagedRules(
+      client,
+      context.remote,
+      options.backupDir,
+      io,
+    );
 
   const state: WriteState = { failed: new Map() };
   await importSteps(client, writes(plan, "create"), false, state, io);
   await importSteps(client, writes(plan, "update"), true, state, io);
-  await deleteSteps(client, plan.steps.filter((step): step is Extract<PlanStep, { action: "delete" }> => step.action === "delete"), state, io);
+  await deleteSteps(
+    client,
+    plan.steps.filter(
+      (step): step is Extract<PlanStep, { action: "delete" }> =>
+        step.action === "delete",
+    ),
+    state,
+    io,
+  );
 
-  const readBack = await findRulesByTag(client, MANAGED_TAG).catch((error: unknown) => error as Error);
+  const readBack = await findRulesByTag(client, MANAGED_TAG).catch(
+    (error: unknown) => error as Error,
+  );
   for (const step of planned) {
-    const problem = readBack instanceof Error ? undefined : confirmStep(step, readBack.find((rule) => rule.rule_id === step.ruleId));
+    const problem =
+      readBack instanceof Error
+        ? undefined
+        : confirmStep(
+            step,
+            readBack.find((rule) => rule.rule_id === step.ruleId),
+          );
     const failure = state.failed.get(step.ruleId);
-    if (readBack instanceof Error ? !failure : !problem) report.applied.push({ action: step.action, ruleId: step.ruleId });
-    else report.failed.push(failure ?? { ruleId: step.ruleId, action: step.action, message: `not confirmed: ${problem}` });
+    if (readBack instanceof Error ? !failure : !problem)
+      report.applied.push({ action: step.action, ruleId: step.ruleId });
+    else
+      report.failed.push(
+        failure ?? {
+          ruleId: step.ruleId,
+          action: step.action,
+          message: `not confirmed: ${problem}`,
+        },
+      );
   }
   if (report.failed.length === 0) return report;
-  throw incompleteError(report, readBack instanceof Error ? readBack : undefined);
+  throw incompleteError(
+    report,
+    readBack instanceof Error ? readBack : undefined,
+  );
 }
 
-function incompleteError(report: DeployReport, readBackError: Error | undefined): DeployIncompleteError {
+function incompleteError(
+  report: DeployReport,
+  readBackError: Error | undefined,
+): DeployIncompleteError {
   const total = report.applied.length + report.failed.length;
-  const lines = [`deploy incomplete: ${report.applied.length} of ${total} planned changes were applied.`];
-  if (readBackError) lines.push(`The read-back failed too, so "applied" lists what Kibana acknowledged: ${readBackError.message}`);
-  for (const item of report.applied) lines.push(`  applied: ${item.action} ${item.ruleId}`);
-  for (const item of report.failed) lines.push(`  not applied: ${item.action} ${item.ruleId}: ${item.message}`);
-  lines.push("Fix the cause and rerun detections deploy; it plans only what is still missing.");
+  const lines = [
+    `deploy incomplete: ${report.applied.length} of ${total} planned changes were applied.`,
+  ];
+  if (readBackError)
+    lines.push(
+      `The read-back failed too, so "applied" lists what Kibana acknowledged: ${readBackError.message}`,
+    );
+  for (const item of report.applied)
+    lines.push(`  applied: ${item.action} ${item.ruleId}`);
+  for (const item of report.failed)
+    lines.push(`  not applied: ${item.action} ${item.ruleId}: ${item.message}`);
+  lines.push(
+    "Fix the cause and rerun detections deploy; it plans only what is still missing.",
+  );
   return new DeployIncompleteError(
     lines.join("\n"),
     report.applied.map((item) => item.ruleId),
-    report.failed.map((item) => ({ ruleId: item.ruleId, message: item.message })),
-    report.failed.filter((item) => item.message.startsWith("not attempted")).map((item) => item.ruleId),
+    report.failed.map((item) => ({
+      ruleId: item.ruleId,
+      message: item.message,
+    })),
+    report.failed
+      .filter((item) => item.message.startsWith("not attempted"))
+      .map((item) => item.ruleId),
   );
 }

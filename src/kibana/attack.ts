@@ -49,7 +49,8 @@ export function findTechnique(id: string): AttackTechnique | undefined {
   const entry = techniques[upper];
   if (!entry) return undefined;
   const dot = upper.indexOf(".");
-  if (dot < 0) return { id: upper, name: entry.name, tactics: entry.tactics ?? [] };
+  if (dot < 0)
+    return { id: upper, name: entry.name, tactics: entry.tactics ?? [] };
   const parentId = upper.slice(0, dot);
   const parent = techniques[parentId];
   if (!parent) return undefined;

@@ -1,6 +1,6 @@
 /**
  * Turns undici errors and Kibana's HTTP error responses into KibanaError
- * subclasses with messages that say what failed, where, and what to do.
+ * subclasses whose messages state what failed, where, and what to do.
  * URLs here never carry credentials: the connection rejects URLs with
  * user info, and credentials travel only in the Authorization header.
  */
@@ -24,7 +24,8 @@ function codeOf(error: unknown): string | undefined {
   return typeof cause === "string" ? cause : undefined;
 }
 
-const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
+const tlsCodes =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL/;
 
 /** Maps an error thrown by undici to a KibanaConnectionError or KibanaTimeoutError. */
 export function classifyNetworkError(
@@ -55,7 +56,9 @@ export function classifyNetworkError(
     );
   }
   if (tlsCodes.test(code)) {
-    const ca = connection.caCertSource ? ` The CA in ${connection.caCertSource} did not verify it.` : "";
+    const ca = connection.caCertSource
+      ? ` The CA in ${connection.caCertSource} did not verify it.`
+      : "";
     return new KibanaConnectionError(
       `TLS verification of Kibana failed for ${where} (${code}).${ca} If Kibana uses a private CA, pass its certificate with --ca-cert FILE.`,
       options,
@@ -77,14 +80,17 @@ export function kibanaMessage(text: string): string {
     // Not JSON, such as an HTML page of a proxy.
   }
   const trimmed = text.trim().replace(/\s+/g, " ");
-  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed || "(empty body)";
+  return trimmed.length > 200
+    ? `${trimmed.slice(0, 200)}...`
+    : trimmed || "(empty body)";
 }
 
 function notFoundFix(message: string, connection: KibanaConnection): string {
   if (/space/i.test(message) && connection.space) {
     return `The space ${JSON.stringify(connection.space)} does not exist: check --space or KIBANA_SPACE.`;
   }
-  if (/rule_id|id: "/.test(message)) return "The rule does not exist in this space.";
+  if (/rule_id|id: "/.test(message))
+    return "The rule does not exist in this space.";
   return "The URL does not lead to a Kibana with the Security detection engine: check --kibana-url (including any base path) and that the Security app is enabled in this space.";
 }
 
@@ -110,11 +116,29 @@ export function responseError(
         403,
       );
     case 404:
-      return new KibanaResponseError(`Kibana found nothing at ${where} (HTTP 404): ${message}. ${notFoundFix(message, connection)}`, 404, url.href, message, response.text);
+      return new KibanaResponseError(
+        `Kibana found nothing at ${where} (HTTP 404): ${message}. ${notFoundFix(message, connection)}`,
+        404,
+        url.href,
+        message,
+        response.text,
+      );
     case 409:
-      return new KibanaResponseError(`Kibana reported a conflict for ${where} (HTTP 409): ${message}.`, 409, url.href, message, response.text);
+      return new KibanaResponseError(
+        `Kibana reported a conflict for ${where} (HTTP 409): ${message}.`,
+        409,
+        url.href,
+        message,
+        response.text,
+      );
     case 400:
-      return new KibanaResponseError(`Kibana rejected ${where} (HTTP 400): ${message}.`, 400, url.href, message, response.text);
+      return new KibanaResponseError(
+        `Kibana rejected ${where} (HTTP 400): ${message}.`,
+        400,
+        url.href,
+        message,
+        response.text,
+      );
     default:
       return new KibanaResponseError(
         `Kibana failed ${where} with HTTP ${response.status}: ${message}. Retry later; a rerun converges to the plan.`,

@@ -8,7 +8,11 @@
 import { rootCertificates } from "node:tls";
 import type { LookupFunction } from "node:net";
 import { Agent, type Dispatcher, request } from "undici";
-import { authorizationHeader, credentialHint, type KibanaConnection } from "./connection.js";
+import {
+  authorizationHeader,
+  credentialHint,
+  type KibanaConnection,
+} from "./connection.js";
 import { classifyNetworkError, responseError } from "./client-errors.js";
 import { KibanaConnectionError, KibanaTimeoutError } from "./errors.js";
 
@@ -74,7 +78,9 @@ export class KibanaClient {
     private readonly options: KibanaClientOptions = {},
   ) {
     const timeout = options.timeoutMs ?? 30_000;
-    const ca = connection.caCert ? [...rootCertificates, connection.caCert] : undefined;
+    const ca = connection.caCert
+      ? [...rootCertificates, connection.caCert]
+      : undefined;
     this.dispatcher = new Agent({
       connect: {
         rejectUnauthorized: true,
@@ -87,14 +93,21 @@ export class KibanaClient {
     });
     this.retry = options.retry ?? defaultRetryPolicy;
     this.log = options.log ?? (() => {});
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep =
+      options.sleep ??
+      ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** Returns the URL of an API path in the connection's space, without credentials. */
-  urlFor(path: string, query: KibanaRequest["query"] = {}, spaceless = false): URL {
+  urlFor(
+    path: string,
+    query: KibanaRequest["query"] = {},
+    spaceless = false,
+  ): URL {
     const base = new URL(this.connection.url.href);
     const prefix = base.pathname.replace(/\/+$/, "");
-    const space = this.connection.space && !spaceless ? `/s/${this.connection.space}` : "";
+    const space =
+      this.connection.space && !spaceless ? `/s/${this.connection.space}` : "";
     base.pathname = `${prefix}${space}${path}`;
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) base.searchParams.set(key, String(value));
@@ -119,15 +132,26 @@ export class KibanaClient {
       }
       const delay = this.delayFor(attempt, outcome);
       if (delay === undefined) {
-        throw responseError(req.method, url, outcome as KibanaResponse, this.connection);
+        throw responseError(
+          req.method,
+          url,
+          outcome as KibanaResponse,
+          this.connection,
+        );
       }
-      const reason = outcome instanceof Error ? outcome.message : `HTTP ${outcome.status}`;
-      this.log(`retrying ${req.method} ${url.pathname} in ${delay} ms (attempt ${attempt + 2} of ${this.retry.retries + 1}) after ${reason}`);
+      const reason =
+        outcome instanceof Error ? outcome.message : `HTTP ${outcome.status}`;
+      this.log(
+        `retrying ${req.method} ${url.pathname} in ${delay} ms (attempt ${attempt + 2} of ${this.retry.retries + 1}) after ${reason}`,
+      );
       await this.sleep(delay);
     }
   }
 
-  private async attempt(req: KibanaRequest, url: URL): Promise<KibanaResponse | Error> {
+  private async attempt(
+    req: KibanaRequest,
+    url: URL,
+  ): Promise<KibanaResponse | Error> {
     this.requestCount += 1;
     const started = Date.now();
     if (this.options.debug) this.log(`--> ${req.method} ${url.href}`);
@@ -140,7 +164,9 @@ export class KibanaClient {
       });
       const text = await response.body.text();
       if (this.options.debug) {
-        this.log(`<-- ${response.statusCode} ${req.method} ${url.href} (${Date.now() - started} ms)`);
+        this.log(
+          `<-- ${response.statusCode} ${req.method} ${url.href} (${Date.now() - started} ms)`,
+        );
       }
       return { status: response.statusCode, text, headers: response.headers };
     } catch (error) {
@@ -160,17 +186,34 @@ export class KibanaClient {
     return headers;
   }
 
-  private isRetryable(req: KibanaRequest, outcome: KibanaResponse | Error): boolean {
+  private isRetryable(
+    req: KibanaRequest,
+    outcome: KibanaResponse | Error,
+  ): boolean {
     if (outcome instanceof Error) {
-      const network = outcome instanceof KibanaConnectionError || outcome instanceof KibanaTimeoutError;
+      const network =
+        outcome instanceof KibanaConnectionError ||
+        outcome instanceof KibanaTimeoutError;
       return network && req.idempotent && isTransient(outcome);
     }
     if (outcome.status === 429) return true;
-    return req.idempotent && (outcome.status === 502 || outcome.status === 503 || outcome.status === 504 || outcome.status === 500);
+    return (
+      req.idempotent &&
+      (outcome.status === 502 ||
+        outcome.status === 503 ||
+        outcome.status === 504 ||
+        outcome.status === 500)
+    );
   }
 
-  private delayFor(attempt: number, outcome: KibanaResponse | Error): number | undefined {
-    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+  private delayFor(
+    attempt: number,
+    outcome: KibanaResponse | Error,
+  ): number | undefined {
+    const backoff = Math.min(
+      this.retry.maxDelayMs,
+      this.retry.baseDelayMs * 2 ** attempt,
+    );
     if (outcome instanceof Error) return backoff;
     const retryAfter = parseRetryAfter(outcome.headers["retry-after"]);
     if (retryAfter === undefined) return backoff;
@@ -185,11 +228,16 @@ export class KibanaClient {
 
 function isTransient(error: Error): boolean {
   // Refused connections and DNS failures do not heal within seconds.
-  return !/connection refused|DNS lookup failed|certificate/.test(error.message);
+  return !/connection refused|DNS lookup failed|certificate/.test(
+    error.message,
+  );
 }
 
 /** Parses Retry-After as seconds or an HTTP date; returns milliseconds. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;

@@ -1,5 +1,5 @@
 /**
- * Where and how to reach Kibana: URL, space, credentials and CA, resolved
+ * Connection settings for Kibana (URL, space, credentials and CA), resolved
  * from command-line options, then environment variables, then a JSON config
  * file. Secrets come only from the environment or the config file.
  */
@@ -39,21 +39,34 @@ interface ConfigFile {
   ca_cert?: string;
 }
 
-const configKeys = new Set(["url", "space", "api_key", "username", "password", "ca_cert"]);
+const configKeys = new Set([
+  "url",
+  "space",
+  "api_key",
+  "username",
+  "password",
+  "ca_cert",
+]);
 
 function parseConfig(text: string, source: string): ConfigFile {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`${source}: invalid JSON (${(error as Error).message}). The Kibana config file is a JSON object.`);
+    throw new ConfigurationError(
+      `${source}: invalid JSON (${(error as Error).message}). The Kibana config file is a JSON object.`,
+    );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`${source}: expected a JSON object with keys such as url and api_key.`);
+    throw new ConfigurationError(
+      `${source}: expected a JSON object with keys such as url and api_key.`,
+    );
   }
   for (const [key, field] of Object.entries(value)) {
     if (!configKeys.has(key)) {
-      throw new ConfigurationError(`${source}: unknown key ${JSON.stringify(key)}. Allowed keys: ${[...configKeys].join(", ")}.`);
+      throw new ConfigurationError(
+        `${source}: unknown key ${JSON.stringify(key)}. Allowed keys: ${[...configKeys].join(", ")}.`,
+      );
     }
     if (typeof field !== "string") {
       throw new ConfigurationError(`${source}: ${key} must be a string.`);
@@ -67,7 +80,9 @@ function parseUrl(text: string, source: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigurationError(`${source}: invalid Kibana URL ${JSON.stringify(text)}. Use a URL such as https://kibana.example.com:5601.`);
+    throw new ConfigurationError(
+      `${source}: invalid Kibana URL ${JSON.stringify(text)}. Use a URL such as https://kibana.example.com:5601.`,
+    );
   }
   if (url.username || url.password) {
     throw new ConfigurationError(
@@ -75,22 +90,50 @@ function parseUrl(text: string, source: string): URL {
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigurationError(`${source}: unsupported scheme ${url.protocol} in the Kibana URL. Use https:// or http://.`);
+    throw new ConfigurationError(
+      `${source}: unsupported scheme ${url.protocol} in the Kibana URL. Use https:// or http://.`,
+    );
   }
   return url;
 }
 
-function resolveAuth(env: NodeJS.ProcessEnv, config: ConfigFile, configSource: string): KibanaAuth {
-  if (env.KIBANA_API_KEY) return { kind: "api_key", apiKey: env.KIBANA_API_KEY, source: "KIBANA_API_KEY" };
+function resolveAuth(
+  env: NodeJS.ProcessEnv,
+  config: ConfigFile,
+  configSource: string,
+): KibanaAuth {
+  if (env.KIBANA_API_KEY)
+    return {
+      kind: "api_key",
+      apiKey: env.KIBANA_API_KEY,
+      source: "KIBANA_API_KEY",
+    };
   if (env.KIBANA_USERNAME || env.KIBANA_PASSWORD) {
     if (!env.KIBANA_USERNAME || !env.KIBANA_PASSWORD) {
-      throw new ConfigurationError("KIBANA_USERNAME and KIBANA_PASSWORD must be set together for basic authentication.");
+      throw new ConfigurationError(
+        "KIBANA_USERNAME and KIBANA_PASSWORD must be set together for basic authentication.",
+      );
     }
-    return { kind: "basic", username: env.KIBANA_USERNAME, password: env.KIBANA_PASSWORD, source: "KIBANA_USERNAME and KIBANA_PASSWORD" };
+    return {
+      kind: "basic",
+      username: env.KIBANA_USERNAME,
+      password: env.KIBANA_PASSWORD,
+      source: "KIBANA_USERNAME and KIBANA_PASSWORD",
+    };
   }
-  if (config.api_key) return { kind: "api_key", apiKey: config.api_key, source: `api_key in ${configSource}` };
+  if (config.api_key)
+    return {
+      kind: "api_key",
+      apiKey: config.api_key,
+      source: `api_key in ${configSource}`,
+    };
   if (config.username && config.password) {
-    return { kind: "basic", username: config.username, password: config.password, source: `username and password in ${configSource}` };
+    return {
+      kind: "basic",
+      username: config.username,
+      password: config.password,
+      source: `username and password in ${configSource}`,
+    };
   }
   return { kind: "none" };
 }
@@ -107,12 +150,18 @@ export function resolveKibanaConnection(
   readFile: (file: string) => string,
 ): KibanaConnection {
   const configSource = options.kibanaConfig ?? env.KIBANA_CONFIG;
-  const config = configSource ? parseConfig(readFile(configSource), configSource) : {};
+  const config = configSource
+    ? parseConfig(readFile(configSource), configSource)
+    : {};
   const urlText = options.kibanaUrl ?? env.KIBANA_URL ?? config.url;
   if (!urlText) {
-    throw new ConfigurationError("missing Kibana URL. Pass --kibana-url URL or set KIBANA_URL.");
+    throw new ConfigurationError(
+      "missing Kibana URL. Pass --kibana-url URL or set KIBANA_URL.",
+    );
   }
-  const urlSource = options.kibanaUrl ? "--kibana-url" : env.KIBANA_URL ? "KIBANA_URL" : `url in ${configSource}`;
+  let urlSource = `url in ${configSource}`;
+  if (env.KIBANA_URL) urlSource = "KIBANA_URL";
+  if (options.kibanaUrl) urlSource = "--kibana-url";
   const space = options.space ?? env.KIBANA_SPACE ?? config.space;
   if (space !== undefined && !spaceId.test(space)) {
     throw new ConfigurationError(

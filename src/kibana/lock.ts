@@ -1,8 +1,9 @@
 /**
  * Version lock: the file `kibana/version.lock.json`, kept in the repository,
  * maps each rule_id to its name, the SHA-256 of its normalized rule body
- * without `version`, and its `version`. Kibana never raises `version` of a
- * custom rule by itself, so the build raises it whenever the content hash
+ * without `version`, and its `version`. Kibana does not raise `version` of
+ * a custom rule on updates (its rule schema says so; `revision` counts
+ * updates instead), so the build raises it whenever the content hash
  * changes. Versions only grow: entries of removed rules stay in the lock, so
  * a rule that comes back continues from its last version.
  */
@@ -39,7 +40,9 @@ function sortKeys(value: unknown): unknown {
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, field]) => field !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([key, field]) => [key, sortKeys(field)]));
+  return Object.fromEntries(
+    entries.map(([key, field]) => [key, sortKeys(field)]),
+  );
 }
 
 /**
@@ -56,22 +59,36 @@ export function hashRuleBody(rule: KibanaRule): string {
   return createHash("sha256").update(normalizeRuleBody(rule)).digest("hex");
 }
 
-function lockRule(rule: KibanaRule, entry: VersionLockEntry | undefined): VersionLockEntry {
+function lockRule(
+  rule: KibanaRule,
+  entry: VersionLockEntry | undefined,
+): VersionLockEntry {
   const sha256 = hashRuleBody(rule);
   if (!entry) return { name: rule.name, sha256, version: 1 };
   if (entry.sha256 === sha256) return { ...entry, name: rule.name };
   return { name: rule.name, sha256, version: entry.version + 1 };
 }
 
-function sameEntry(a: VersionLockEntry | undefined, b: VersionLockEntry): boolean {
-  return a !== undefined && a.name === b.name && a.sha256 === b.sha256 && a.version === b.version;
+function sameEntry(
+  a: VersionLockEntry | undefined,
+  b: VersionLockEntry,
+): boolean {
+  return (
+    a !== undefined &&
+    a.name === b.name &&
+    a.sha256 === b.sha256 &&
+    a.version === b.version
+  );
 }
 
 /**
  * Sets each rule's version from the lock, raising it where the content hash
  * changed, and returns the updated lock. Pure: writes nothing.
  */
-export function applyVersionLock(rules: readonly KibanaRule[], lock: VersionLock): LockedRules {
+export function applyVersionLock(
+  rules: readonly KibanaRule[],
+  lock: VersionLock,
+): LockedRules {
   const next: VersionLock = { ...lock };
   const changed: string[] = [];
   const locked = rules.map((rule) => {
@@ -84,17 +101,25 @@ export function applyVersionLock(rules: readonly KibanaRule[], lock: VersionLock
 }
 
 /** Returns the rule_ids whose lock entry a build would add or change. */
-export function staleLockEntries(rules: readonly KibanaRule[], lock: VersionLock): string[] {
+export function staleLockEntries(
+  rules: readonly KibanaRule[],
+  lock: VersionLock,
+): string[] {
   return applyVersionLock(rules, lock).changed;
 }
 
 /** True when building these rules would change the lock (`build --check`). */
-export function isLockStale(rules: readonly KibanaRule[], lock: VersionLock): boolean {
+export function isLockStale(
+  rules: readonly KibanaRule[],
+  lock: VersionLock,
+): boolean {
   return staleLockEntries(rules, lock).length > 0;
 }
 
 function sortLock(lock: VersionLock): VersionLock {
-  return Object.fromEntries(Object.entries(lock).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(lock).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 const lockSchema = z.record(
@@ -112,7 +137,9 @@ export function parseVersionLock(text: string, source: string): VersionLock {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${source}: invalid JSON (${(error as Error).message}). Fix the file or delete it to start versions at 1.`);
+    throw new InputError(
+      `${source}: invalid JSON (${(error as Error).message}). Fix the file or delete it to start versions at 1.`,
+    );
   }
   const result = lockSchema.safeParse(value);
   if (result.success) return result.data;

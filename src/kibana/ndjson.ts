@@ -21,7 +21,12 @@ export interface ExportSummary extends JsonObject {
 export type NdjsonObject =
   | { kind: "rule"; ruleId: string; ruleType: string; value: JsonObject }
   | { kind: "exception_list"; listId: string; value: JsonObject }
-  | { kind: "exception_list_item"; listId: string; itemId: string; value: JsonObject }
+  | {
+      kind: "exception_list_item";
+      listId: string;
+      itemId: string;
+      value: JsonObject;
+    }
   | { kind: "action_connector"; connectorId: string; value: JsonObject }
   | { kind: "export_summary"; value: ExportSummary };
 
@@ -67,15 +72,29 @@ function classify(value: JsonObject): NdjsonObject | undefined {
     return { kind: "export_summary", value: value as ExportSummary };
   }
   if (typeof value.rule_id === "string" && ruleTypes.has(String(value.type))) {
-    return { kind: "rule", ruleId: value.rule_id, ruleType: String(value.type), value };
+    return {
+      kind: "rule",
+      ruleId: value.rule_id,
+      ruleType: String(value.type),
+      value,
+    };
   }
   if (typeof value.list_id === "string" && typeof value.item_id === "string") {
-    return { kind: "exception_list_item", listId: value.list_id, itemId: value.item_id, value };
+    return {
+      kind: "exception_list_item",
+      listId: value.list_id,
+      itemId: value.item_id,
+      value,
+    };
   }
   if (typeof value.list_id === "string") {
     return { kind: "exception_list", listId: value.list_id, value };
   }
-  if (value.type === "action" && typeof value.id === "string" && isObject(value.attributes)) {
+  if (
+    value.type === "action" &&
+    typeof value.id === "string" &&
+    isObject(value.attributes)
+  ) {
     return { kind: "action_connector", connectorId: value.id, value };
   }
   return undefined;
@@ -93,7 +112,11 @@ function parseLine(text: string, source: string, line: number): NdjsonObject {
     );
   }
   if (!isObject(value)) {
-    throw new NdjsonError(source, line, `expected a JSON object, got ${JSON.stringify(value)}.`);
+    throw new NdjsonError(
+      source,
+      line,
+      `expected a JSON object, got ${JSON.stringify(value)}.`,
+    );
   }
   const object = classify(value);
   if (object) return object;
@@ -120,7 +143,11 @@ export function parseNdjson(text: string, source: string): NdjsonDocument {
     if (trimmed === "") return;
     const object = parseLine(trimmed, source, index + 1);
     if (document.summary) {
-      throw new NdjsonError(source, index + 1, "found an object after the export summary, which must be the last line.");
+      throw new NdjsonError(
+        source,
+        index + 1,
+        "found an object after the export summary, which must be the last line.",
+      );
     }
     document.objects.push(object);
     addToDocument(document, object);

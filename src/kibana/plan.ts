@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { RemoteRule } from "./api.js";
 import { MANAGED_TAG, type KibanaRule } from "./rule.js";
 
-/** Key in a rule's `meta` that holds this tool's deploy record. */
+/** Key in a rule's `meta` that contains this tool's deploy record. */
 export const META_KEY = "mofcomp_detections";
 
 /** One changed field: the value in Kibana and the value to deploy. */
@@ -24,7 +24,14 @@ export interface FieldChange {
 
 export type PlanStep =
   | { action: "create"; ruleId: string; name: string; rule: KibanaRule }
-  | { action: "update"; ruleId: string; name: string; rule: KibanaRule; remoteId: string; changes: FieldChange[] }
+  | {
+      action: "update";
+      ruleId: string;
+      name: string;
+      rule: KibanaRule;
+      remoteId: string;
+      changes: FieldChange[];
+    }
   | { action: "unchanged"; ruleId: string; name: string }
   | {
       action: "drift";
@@ -78,11 +85,32 @@ const unmanagedDefaults: Record<string, unknown> = {
 };
 
 const managedFields: readonly string[] = [
-  "rule_id", "name", "description", "type", "language", "query", "index",
-  "severity", "risk_score", "tags", "references", "false_positives", "author",
-  "license", "from", "interval", "timestamp_override",
-  "timestamp_override_fallback_disabled", "max_signals", "enabled", "version",
-  "threat", "required_fields", "related_integrations", "note", "setup",
+  "rule_id",
+  "name",
+  "description",
+  "type",
+  "language",
+  "query",
+  "index",
+  "severity",
+  "risk_score",
+  "tags",
+  "references",
+  "false_positives",
+  "author",
+  "license",
+  "from",
+  "interval",
+  "timestamp_override",
+  "timestamp_override_fallback_disabled",
+  "max_signals",
+  "enabled",
+  "version",
+  "threat",
+  "required_fields",
+  "related_integrations",
+  "note",
+  "setup",
 ];
 
 function canonical(value: unknown): unknown {
@@ -105,7 +133,9 @@ function isEqual(a: unknown, b: unknown): boolean {
  * plus unmanaged fields whose value differs from Kibana's default.
  * `required_fields[].ecs` is left out because Kibana 8.15+ recomputes it.
  */
-export function comparableRule(rule: Record<string, unknown>): Record<string, unknown> {
+export function comparableRule(
+  rule: Record<string, unknown>,
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of managedFields) {
     if (rule[field] !== undefined) result[field] = rule[field];
@@ -118,39 +148,58 @@ export function comparableRule(rule: Record<string, unknown>): Record<string, un
   }
   for (const [field, fallback] of Object.entries(unmanagedDefaults)) {
     const value = rule[field];
-    if (value !== undefined && value !== null && !isEqual(value, fallback)) result[field] = value;
+    if (value !== undefined && value !== null && !isEqual(value, fallback))
+      result[field] = value;
   }
   return result;
 }
 
 /** Returns the SHA-256 of the comparable content of a rule. */
 export function deployHash(rule: Record<string, unknown>): string {
-  return createHash("sha256").update(JSON.stringify(canonical(comparableRule(rule)))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(comparableRule(rule))))
+    .digest("hex");
 }
 
 /** Returns the hash recorded in a remote rule's meta, if any. */
 export function recordedHash(rule: RemoteRule): string | undefined {
-  const record = rule.meta?.[META_KEY] as { deployed_sha256?: unknown } | undefined;
-  return typeof record?.deployed_sha256 === "string" ? record.deployed_sha256 : undefined;
+  const record = rule.meta?.[META_KEY] as
+    | { deployed_sha256?: unknown }
+    | undefined;
+  return typeof record?.deployed_sha256 === "string"
+    ? record.deployed_sha256
+    : undefined;
 }
 
 /** Returns the body to send: the rule with its deploy hash in meta. */
 export function bodyToDeploy(rule: KibanaRule): KibanaRule {
-  const meta = { ...(rule.meta ?? {}), [META_KEY]: { deployed_sha256: deployHash(rule as never) } };
+  const meta = {
+    ...(rule.meta ?? {}),
+    [META_KEY]: { deployed_sha256: deployHash(rule as never) },
+  };
   return { ...rule, meta };
 }
 
 /** Lists the fields that differ, in a stable order. */
-export function diffRules(remote: Record<string, unknown>, local: Record<string, unknown>): FieldChange[] {
+export function diffRules(
+  remote: Record<string, unknown>,
+  local: Record<string, unknown>,
+): FieldChange[] {
   const before = comparableRule(remote);
   const after = comparableRule(local);
-  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])].sort();
+  const fields = [
+    ...new Set([...Object.keys(after), ...Object.keys(before)]),
+  ].sort();
   return fields
     .filter((field) => !isEqual(before[field], after[field]))
     .map((field) => ({ field, before: before[field], after: after[field] }));
 }
 
-function planRule(rule: KibanaRule, remote: RemoteRule | undefined, options: PlanOptions): PlanStep {
+function planRule(
+  rule: KibanaRule,
+  remote: RemoteRule | undefined,
+  options: PlanOptions,
+): PlanStep {
   const base = { ruleId: rule.rule_id, name: rule.name };
   if (!remote) return { action: "create", ...base, rule };
   const changes = diffRules(remote, rule as never);
@@ -159,24 +208,51 @@ function planRule(rule: KibanaRule, remote: RemoteRule | undefined, options: Pla
   if (changes.length === 0) {
     // Same content but no valid record: rewrite once so drift can be seen later.
     if (untouched) return { action: "unchanged", ...base };
-    return { action: "update", ...base, rule, remoteId: remote.id, changes: [{ field: "meta", before: remote.meta, after: "(deploy record)" }] };
+    return {
+      action: "update",
+      ...base,
+      rule,
+      remoteId: remote.id,
+      changes: [
+        { field: "meta", before: remote.meta, after: "(deploy record)" },
+      ],
+    };
   }
-  if (untouched) return { action: "update", ...base, rule, remoteId: remote.id, changes };
-  return { action: "drift", ...base, rule, remoteId: remote.id, changes, overwrite: options.force };
+  if (untouched)
+    return { action: "update", ...base, rule, remoteId: remote.id, changes };
+  return {
+    action: "drift",
+    ...base,
+    rule,
+    remoteId: remote.id,
+    changes,
+    overwrite: options.force,
+  };
 }
 
 /**
  * Plans the deploy of `local` against the managed rules read from Kibana.
  * Remote rules without the managed tag must not be passed in.
  */
-export function planDeploy(local: readonly KibanaRule[], remote: readonly RemoteRule[], options: PlanOptions): DeployPlan {
+export function planDeploy(
+  local: readonly KibanaRule[],
+  remote: readonly RemoteRule[],
+  options: PlanOptions,
+): DeployPlan {
   const remoteById = new Map(remote.map((rule) => [rule.rule_id, rule]));
   const localIds = new Set(local.map((rule) => rule.rule_id));
-  const steps: PlanStep[] = local.map((rule) => planRule(rule, remoteById.get(rule.rule_id), options));
+  const steps: PlanStep[] = local.map((rule) =>
+    planRule(rule, remoteById.get(rule.rule_id), options),
+  );
   for (const rule of remote) {
-    if (localIds.has(rule.rule_id) || !(rule.tags ?? []).includes(MANAGED_TAG)) continue;
+    if (localIds.has(rule.rule_id) || !(rule.tags ?? []).includes(MANAGED_TAG))
+      continue;
     const base = { ruleId: rule.rule_id, name: rule.name, remoteId: rule.id };
-    steps.push(options.prune ? { action: "delete", ...base } : { action: "orphan", ...base });
+    steps.push(
+      options.prune
+        ? { action: "delete", ...base }
+        : { action: "orphan", ...base },
+    );
   }
   return { steps };
 }
@@ -185,6 +261,9 @@ export function planDeploy(local: readonly KibanaRule[], remote: readonly Remote
 export function planWrites(plan: DeployPlan): boolean {
   return plan.steps.some(
     (step) =>
-      step.action === "create" || step.action === "update" || step.action === "delete" || (step.action === "drift" && step.overwrite),
+      step.action === "create" ||
+      step.action === "update" ||
+      step.action === "delete" ||
+      (step.action === "drift" && step.overwrite),
   );
 }

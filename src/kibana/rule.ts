@@ -1,7 +1,7 @@
 /**
  * Builds the Kibana detection-engine rule body (type `eql`) for one Sigma
- * rule from its metadata and its converted EQL query. The body is what
- * `kibana/<rule>.json` holds and what deploy sends through `_import`.
+ * rule from its metadata and its converted EQL query. `kibana/<rule>.json`
+ * contains the body, and deploy sends it through `_import`.
  */
 import { EcsFlat } from "@elastic/ecs";
 import type { SigmaRule } from "../sigma/model.js";
@@ -81,7 +81,10 @@ export interface KibanaRuleInput {
 }
 
 // Kibana's severity bands; Sigma's informational has no Kibana severity.
-const severities: Record<NonNullable<SigmaRule["level"]>, [Severity, number]> = {
+const severities: Record<
+  NonNullable<SigmaRule["level"]>,
+  [Severity, number]
+> = {
   informational: ["low", 21],
   low: ["low", 21],
   medium: ["medium", 47],
@@ -92,7 +95,10 @@ const severities: Record<NonNullable<SigmaRule["level"]>, [Severity, number]> = 
 /** Runs every 5 minutes over the last 9, so late events are not missed. */
 const schedule = { from: "now-9m", interval: "5m" } as const;
 
-function requiredFields(fields: string[], issues: RuleIssue[]): RequiredField[] {
+function requiredFields(
+  fields: string[],
+  issues: RuleIssue[],
+): RequiredField[] {
   const names = [...new Set(fields)].sort();
   return names.flatMap((name) => {
     const ecs = (EcsFlat as Record<string, { type: string } | undefined>)[name];
@@ -118,7 +124,11 @@ function severityOf(rule: SigmaRule, issues: RuleIssue[]): [Severity, number] {
   return ["low", 21];
 }
 
-function tagsOf(rule: SigmaRule, threat: Threat[], sources: readonly DataSource[]): string[] {
+function tagsOf(
+  rule: SigmaRule,
+  threat: Threat[],
+  sources: readonly DataSource[],
+): string[] {
   const tags = [
     MANAGED_TAG,
     ...threat.map((entry) => `Tactic: ${entry.tactic.name}`),
@@ -130,7 +140,10 @@ function tagsOf(rule: SigmaRule, threat: Threat[], sources: readonly DataSource[
 
 function authorsOf(rule: SigmaRule): string[] {
   if (!rule.author) return [];
-  return rule.author.split(",").map((name) => name.trim()).filter(Boolean);
+  return rule.author
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -9,13 +9,19 @@ import { z } from "zod";
 import type { RuleIssue } from "./errors.js";
 
 const nonEmpty = z.string().min(1);
-const reference = z.object({ id: nonEmpty, name: nonEmpty, reference: nonEmpty });
+const reference = z.object({
+  id: nonEmpty,
+  name: nonEmpty,
+  reference: nonEmpty,
+});
 
 const threatSchema = z.strictObject({
   framework: z.literal("MITRE ATT&CK"),
   tactic: reference.extend({
     id: z.string().regex(/^TA\d{4}$/),
-    reference: z.string().regex(/^https:\/\/attack\.mitre\.org\/tactics\/TA\d{4}\/$/),
+    reference: z
+      .string()
+      .regex(/^https:\/\/attack\.mitre\.org\/tactics\/TA\d{4}\/$/),
   }),
   technique: z.array(
     reference.extend({
@@ -28,7 +34,9 @@ const threatSchema = z.strictObject({
           id: z.string().regex(/^T\d{4}\.\d{3}$/),
           reference: z
             .string()
-            .regex(/^https:\/\/attack\.mitre\.org\/techniques\/T\d{4}\/\d{3}\/$/),
+            .regex(
+              /^https:\/\/attack\.mitre\.org\/techniques\/T\d{4}\/\d{3}\/$/,
+            ),
         }),
       ),
     }),
@@ -80,15 +88,18 @@ export const eqlRuleSchema = z.strictObject({
 });
 
 const fixes: Record<string, string> = {
-  rule_id: "Set the Sigma rule's id to a UUID; the rule_id must never be the text None.",
+  rule_id:
+    "Set the Sigma rule's id to a UUID; the rule_id must never be the text None.",
   name: "Give the Sigma rule a non-empty title.",
-  description: "Give the Sigma rule a non-empty description; Kibana requires one.",
+  description:
+    "Give the Sigma rule a non-empty description; Kibana requires one.",
   type: 'Use type "eql".',
   language: 'Use language "eql".',
   query: "Provide the converted EQL query.",
   index: "List at least one non-empty index pattern.",
   severity: "Use low, medium, high or critical.",
-  risk_score: "Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).",
+  risk_score:
+    "Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).",
   from: "Use date math such as now-9m.",
   interval: "Use a duration such as 5m.",
   timestamp_override: "Name a date field such as event.ingested.",
@@ -97,7 +108,8 @@ const fixes: Record<string, string> = {
   version: "Use an integer of at least 1, as kept in the version lock.",
   threat: "Build threat from attack.* tags with ids and URLs from ATT&CK.",
   required_fields: "List fields as {name, type, ecs}.",
-  related_integrations: "List integrations as {package, version, integration?}.",
+  related_integrations:
+    "List integrations as {package, version, integration?}.",
 };
 
 function valueAt(body: unknown, path: PropertyKey[]): unknown {
@@ -112,7 +124,9 @@ function valueAt(body: unknown, path: PropertyKey[]): unknown {
 function formatPath(path: PropertyKey[]): string {
   return path
     .map((key, index) =>
-      typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`,
+      typeof key === "number"
+        ? `[${key}]`
+        : `${index > 0 ? "." : ""}${String(key)}`,
     )
     .join("");
 }
@@ -120,12 +134,16 @@ function formatPath(path: PropertyKey[]): string {
 function durationSeconds(text: string): number {
   const match = /(\d+)([smhd])$/.exec(text);
   if (!match) return Number.NaN;
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "s" | "m" | "h" | "d"];
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
+    match[2] as "s" | "m" | "h" | "d"
+  ];
   return Number(match[1]) * unit;
 }
 
 /** Checks that the look-back of `from` is longer than `interval`. */
-function overlapIssue(body: z.infer<typeof eqlRuleSchema>): RuleIssue | undefined {
+function overlapIssue(
+  body: z.infer<typeof eqlRuleSchema>,
+): RuleIssue | undefined {
   const lookBack = durationSeconds(body.from);
   const every = durationSeconds(body.interval);
   if (lookBack > every) return undefined;

@@ -54,7 +54,9 @@ function parseTags(tags: string[]): ParsedTags {
       else parsed.issues.push(unknownTechnique(index, tag));
       return;
     }
-    const tactic = findTactic(lower.slice("attack.".length).replaceAll("_", "-"));
+    const tactic = findTactic(
+      lower.slice("attack.".length).replaceAll("_", "-"),
+    );
     if (tactic) parsed.tactics.push(tactic.shortname);
     else parsed.issues.push(unknownTactic(index, tag));
   });
@@ -96,7 +98,8 @@ export function buildThreat(tags: string[]): {
   const parsed = parseTags(tags);
   // tactic -> technique id -> sub-technique ids
   const tree = new Map<string, Map<string, Set<string>>>();
-  for (const tactic of parsed.tactics) tree.set(tactic, tree.get(tactic) ?? new Map());
+  for (const tactic of parsed.tactics)
+    tree.set(tactic, tree.get(tactic) ?? new Map());
   for (const technique of parsed.techniques) {
     const parentId = technique.parentId ?? technique.id;
     for (const tactic of tacticsFor(technique, parsed.tactics)) {

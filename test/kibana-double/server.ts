@@ -2,12 +2,22 @@
  * Kibana API test double: a real HTTP server on 127.0.0.1 that implements
  * the detection engine endpoints the tool calls, with Kibana's status
  * codes and messages, authentication, `kbn-xsrf`, Spaces, and injectable
- * faults (dropped connections, error statuses, Retry-After, slow answers).
+ * faults (dropped connections, error statuses, Retry-After, slow responses).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { ConflictError, NotFoundError, RuleStore, ValidationError } from "./store.js";
+import {
+  ConflictError,
+  NotFoundError,
+  RuleStore,
+  ValidationError,
+} from "./store.js";
 
 export interface DoubleOptions {
   /** Kibana version reported by /api/status, such as 9.1.0 or 8.11.4. */
@@ -35,8 +45,20 @@ export interface RequestMatch {
 
 export type Fault =
   /** Closes the socket without a response; `afterHandling` applies the request first. */
-  | { kind: "drop"; afterHandling?: boolean; match?: RequestMatch; times?: number }
-  | { kind: "status"; status: number; retryAfter?: string; body?: object; match?: RequestMatch; times?: number }
+  | {
+      kind: "drop";
+      afterHandling?: boolean;
+      match?: RequestMatch;
+      times?: number;
+    }
+  | {
+      kind: "status";
+      status: number;
+      retryAfter?: string;
+      body?: object;
+      match?: RequestMatch;
+      times?: number;
+    }
   | { kind: "delay"; ms: number; match?: RequestMatch; times?: number };
 
 export interface LoggedRequest {
@@ -51,12 +73,14 @@ export class KibanaDouble {
   private readonly stores = new Map<string, RuleStore>();
   private readonly faults: Fault[] = [];
   private server?: Server;
-  private readonly options: Required<Pick<DoubleOptions, "version">> & DoubleOptions;
+  private readonly options: Required<Pick<DoubleOptions, "version">> &
+    DoubleOptions;
 
   constructor(options: DoubleOptions = {}) {
     this.options = { version: "9.1.0", apiKey: "test-api-key", ...options };
     const major = Number(this.options.version.split(".")[0]);
-    for (const space of ["default", ...(options.spaces ?? [])]) this.stores.set(space, new RuleStore(major));
+    for (const space of ["default", ...(options.spaces ?? [])])
+      this.stores.set(space, new RuleStore(major));
   }
 
   get url(): string {
@@ -74,13 +98,21 @@ export class KibanaDouble {
 
   /** Requests that change state: every method but GET, minus _export. */
   writes(): LoggedRequest[] {
-    return this.requests.filter((request) => request.method !== "GET" && !request.path.endsWith("/_export"));
+    return this.requests.filter(
+      (request) =>
+        request.method !== "GET" && !request.path.endsWith("/_export"),
+    );
   }
 
   async start(): Promise<this> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = this.options.tls ? createTlsServer(this.options.tls, handler) : createServer(handler);
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    const handler = (req: IncomingMessage, res: ServerResponse) =>
+      void this.handle(req, res);
+    this.server = this.options.tls
+      ? createTlsServer(this.options.tls, handler)
+      : createServer(handler);
+    await new Promise<void>((resolve) =>
+      this.server!.listen(0, "127.0.0.1", resolve),
+    );
     return this;
   }
 
@@ -89,10 +121,18 @@ export class KibanaDouble {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  private takeFault(method: string, path: string, number: number): Fault | undefined {
+  private takeFault(
+    method: string,
+    path: string,
+    number: number,
+  ): Fault | undefined {
     const index = this.faults.findIndex((fault) => {
       const match = fault.match ?? {};
-      return (!match.method || match.method === method) && (!match.pathIncludes || path.includes(match.pathIncludes)) && (!match.nth || match.nth === number);
+      return (
+        (!match.method || match.method === method) &&
+        (!match.pathIncludes || path.includes(match.pathIncludes)) &&
+        (!match.nth || match.nth === number)
+      );
     });
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
@@ -102,7 +142,10 @@ export class KibanaDouble {
     return fault;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const spaceMatch = /^\/s\/([^/]+)(\/.*)$/.exec(url.pathname);
@@ -117,26 +160,65 @@ export class KibanaDouble {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    if (fault?.kind === "delay")
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    const reply = (
+      status: number,
+      payload: unknown,
+      headers: Record<string, string> = {},
+    ) => {
       entry.status = status;
-      const text = typeof payload === "string" ? payload : JSON.stringify(payload);
-      res.writeHead(status, { "content-type": typeof payload === "string" ? "application/ndjson" : "application/json", ...headers });
+      const text =
+        typeof payload === "string" ? payload : JSON.stringify(payload);
+      res.writeHead(status, {
+        "content-type":
+          typeof payload === "string"
+            ? "application/ndjson"
+            : "application/json",
+        ...headers,
+      });
       res.end(text);
     };
     if (fault?.kind === "status") {
-      const headers: Record<string, string> = fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
-      reply(fault.status, fault.body ?? { statusCode: fault.status, error: "Injected", message: `injected HTTP ${fault.status}` }, headers);
+      const headers: Record<string, string> = fault.retryAfter
+        ? { "retry-after": fault.retryAfter }
+        : {};
+      reply(
+        fault.status,
+        fault.body ?? {
+          statusCode: fault.status,
+          error: "Injected",
+          message: `injected HTTP ${fault.status}`,
+        },
+        headers,
+      );
       return;
     }
     const denied = this.authenticate(req, method);
     if (denied) return reply(denied.status, denied.body);
     if (method !== "GET" && !req.headers["kbn-xsrf"]) {
-      return reply(400, { statusCode: 400, error: "Bad Request", message: "Request must contain a kbn-xsrf header." });
+      return reply(400, {
+        statusCode: 400,
+        error: "Bad Request",
+        message: "Request must contain a kbn-xsrf header.",
+      });
     }
     const store = this.stores.get(space);
-    if (!store) return reply(404, { statusCode: 404, error: "Not Found", message: `Saved object [space/${space}] not found` });
-    const [status, payload] = routeRequest(this.options, store, method, path, url.searchParams, req.headers["content-type"] ?? "", body);
+    if (!store)
+      return reply(404, {
+        statusCode: 404,
+        error: "Not Found",
+        message: `Saved object [space/${space}] not found`,
+      });
+    const [status, payload] = routeRequest(
+      this.options,
+      store,
+      method,
+      path,
+      url.searchParams,
+      req.headers["content-type"] ?? "",
+      body,
+    );
     if (fault?.kind === "drop") {
       entry.status = -1;
       req.socket.destroy();
@@ -145,19 +227,37 @@ export class KibanaDouble {
     reply(status, payload);
   }
 
-  private authenticate(req: IncomingMessage, method: string): { status: number; body: object } | undefined {
+  private authenticate(
+    req: IncomingMessage,
+    method: string,
+  ): { status: number; body: object } | undefined {
     const header = req.headers.authorization ?? "";
     const { apiKey, readOnlyApiKey, username, password } = this.options;
-    const basic = username && password ? `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` : undefined;
-    if (header === `ApiKey ${apiKey}` || (basic && header === basic)) return undefined;
+    const basic =
+      username && password
+        ? `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`
+        : undefined;
+    if (header === `ApiKey ${apiKey}` || (basic && header === basic))
+      return undefined;
     if (readOnlyApiKey && header === `ApiKey ${readOnlyApiKey}`) {
       if (method === "GET") return undefined;
       return {
         status: 403,
-        body: { statusCode: 403, error: "Forbidden", message: `API [${method} ${req.url}] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution-rules-all]` },
+        body: {
+          statusCode: 403,
+          error: "Forbidden",
+          message: `API [${method} ${req.url}] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution-rules-all]`,
+        },
       };
     }
-    return { status: 401, body: { statusCode: 401, error: "Unauthorized", message: "[security_exception]: unable to authenticate user" } };
+    return {
+      status: 401,
+      body: {
+        statusCode: 401,
+        error: "Unauthorized",
+        message: "[security_exception]: unable to authenticate user",
+      },
+    };
   }
 }
 
@@ -171,30 +271,68 @@ type Route = [number, unknown];
 
 const rulesPath = "/api/detection_engine/rules";
 
-function routeRequest(options: DoubleOptions & { version: string }, store: RuleStore, method: string, path: string, query: URLSearchParams, contentType: string, body: Buffer): Route {
-  const json = () => JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
+function routeRequest(
+  options: DoubleOptions & { version: string },
+  store: RuleStore,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  contentType: string,
+  body: Buffer,
+): Route {
+  const json = () =>
+    JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
   try {
     if (method === "GET" && path === "/api/status") {
-      return [200, { name: "kibana-double", version: { number: options.version, build_flavor: "traditional" }, status: { overall: { level: "available" } } }];
+      return [
+        200,
+        {
+          name: "kibana-double",
+          version: { number: options.version, build_flavor: "traditional" },
+          status: { overall: { level: "available" } },
+        },
+      ];
     }
     if (path === rulesPath) return ruleCrud(store, method, query, json);
-    if (method === "GET" && path === `${rulesPath}/_find`) return findRules(store, query, options.resultWindow ?? 10_000);
-    if (method === "POST" && path === `${rulesPath}/_import`) return importNdjson(store, query, contentType, body);
-    if (method === "POST" && path === `${rulesPath}/_bulk_action`) return bulkAction(store, json());
-    if (method === "POST" && path === `${rulesPath}/_export`) return exportRules(store, body.length > 0 ? json() : {});
+    if (method === "GET" && path === `${rulesPath}/_find`)
+      return findRules(store, query, options.resultWindow ?? 10_000);
+    if (method === "POST" && path === `${rulesPath}/_import`)
+      return importNdjson(store, query, contentType, body);
+    if (method === "POST" && path === `${rulesPath}/_bulk_action`)
+      return bulkAction(store, json());
+    if (method === "POST" && path === `${rulesPath}/_export`)
+      return exportRules(store, body.length > 0 ? json() : {});
   } catch (error) {
-    if (error instanceof SyntaxError) return [400, { statusCode: 400, error: "Bad Request", message: `[request body]: ${error.message}` }];
+    if (error instanceof SyntaxError)
+      return [
+        400,
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message: `[request body]: ${error.message}`,
+        },
+      ];
     throw error;
   }
   return [404, { statusCode: 404, error: "Not Found", message: "Not Found" }];
 }
 
-function ruleCrud(store: RuleStore, method: string, query: URLSearchParams, json: () => Record<string, unknown>): Route {
+function ruleCrud(
+  store: RuleStore,
+  method: string,
+  query: URLSearchParams,
+  json: () => Record<string, unknown>,
+): Route {
   try {
     if (method === "GET") {
       const ruleId = query.get("rule_id") ?? "";
       const rule = store.get(ruleId);
-      return rule ? [200, store.toResponse(rule)] : [404, { message: `rule_id: "${ruleId}" not found`, status_code: 404 }];
+      return rule
+        ? [200, store.toResponse(rule)]
+        : [
+            404,
+            { message: `rule_id: "${ruleId}" not found`, status_code: 404 },
+          ];
     }
     if (method === "POST") return [200, store.toResponse(store.create(json()))];
     if (method === "PATCH") {
@@ -202,30 +340,56 @@ function ruleCrud(store: RuleStore, method: string, query: URLSearchParams, json
       return [200, store.toResponse(store.patch(String(body.rule_id), body))];
     }
   } catch (error) {
-    if (error instanceof ConflictError) return [409, { message: error.message, status_code: 409 }];
-    if (error instanceof NotFoundError) return [404, { message: error.message, status_code: 404 }];
-    if (error instanceof ValidationError) return [400, { message: error.message, status_code: 400 }];
+    if (error instanceof ConflictError)
+      return [409, { message: error.message, status_code: 409 }];
+    if (error instanceof NotFoundError)
+      return [404, { message: error.message, status_code: 404 }];
+    if (error instanceof ValidationError)
+      return [400, { message: error.message, status_code: 400 }];
     throw error;
   }
   return [404, { statusCode: 404, error: "Not Found", message: "Not Found" }];
 }
 
-function findRules(store: RuleStore, query: URLSearchParams, resultWindow: number): Route {
+function findRules(
+  store: RuleStore,
+  query: URLSearchParams,
+  resultWindow: number,
+): Route {
   const page = Number(query.get("page") ?? 1);
   const perPage = Number(query.get("per_page") ?? 20);
   const filter = query.get("filter");
   let rules = store.all();
   if (filter) {
     const match = /^alert\.attributes\.tags:"((?:[^"\\]|\\.)*)"$/.exec(filter);
-    if (!match) return [400, { statusCode: 400, error: "Bad Request", message: `unsupported filter in the test double: ${filter}` }];
+    if (!match)
+      return [
+        400,
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message: `unsupported filter in the test double: ${filter}`,
+        },
+      ];
     const tag = match[1]!.replace(/\\(.)/g, "$1");
     rules = rules.filter((rule) => (rule.tags as string[]).includes(tag));
   }
   if (page * perPage > resultWindow) {
-    return [400, { statusCode: 400, error: "Bad Request", message: `Result window is too large, page * per_page must be less than or equal to: [${resultWindow}]` }];
+    return [
+      400,
+      {
+        statusCode: 400,
+        error: "Bad Request",
+        message: `Result window is too large, page * per_page must be less than or equal to: [${resultWindow}]`,
+      },
+    ];
   }
-  rules.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
-  const data = rules.slice((page - 1) * perPage, page * perPage).map((rule) => store.toResponse(rule));
+  rules.sort((a, b) =>
+    String(a.created_at).localeCompare(String(b.created_at)),
+  );
+  const data = rules
+    .slice((page - 1) * perPage, page * perPage)
+    .map((rule) => store.toResponse(rule));
   return [200, { page, perPage, total: rules.length, data }];
 }
 
@@ -238,11 +402,29 @@ function multipartFile(contentType: string, body: Buffer): string | undefined {
   return start < 0 || end < 0 ? undefined : text.slice(start + 4, end);
 }
 
-function importNdjson(store: RuleStore, query: URLSearchParams, contentType: string, body: Buffer): Route {
+function importNdjson(
+  store: RuleStore,
+  query: URLSearchParams,
+  contentType: string,
+  body: Buffer,
+): Route {
   const file = multipartFile(contentType, body);
-  if (file === undefined) return [400, { statusCode: 400, error: "Bad Request", message: "[request body.file]: expected value of type [Stream] but got [undefined]" }];
+  if (file === undefined)
+    return [
+      400,
+      {
+        statusCode: 400,
+        error: "Bad Request",
+        message:
+          "[request body.file]: expected value of type [Stream] but got [undefined]",
+      },
+    ];
   const lines = file.split("\n").filter((line) => line.trim() !== "");
-  if (lines.length > 10_000) return [500, { message: "Can't import more than 10000 rules", status_code: 500 }];
+  if (lines.length > 10_000)
+    return [
+      500,
+      { message: "Can't import more than 10000 rules", status_code: 500 },
+    ];
   const overwrite = query.get("overwrite") === "true";
   const errors: object[] = [];
   for (const line of lines) {
@@ -250,28 +432,59 @@ function importNdjson(store: RuleStore, query: URLSearchParams, contentType: str
     try {
       rule = JSON.parse(line);
     } catch {
-      errors.push({ rule_id: "(unknown id)", error: { status_code: 400, message: "Unexpected token in JSON" } });
+      errors.push({
+        rule_id: "(unknown id)",
+        error: { status_code: 400, message: "Unexpected token in JSON" },
+      });
       continue;
     }
     try {
       store.importRule(rule, overwrite);
     } catch (error) {
       const status = error instanceof ConflictError ? 409 : 400;
-      errors.push({ rule_id: String(rule.rule_id ?? "(unknown id)"), error: { status_code: status, message: (error as Error).message } });
+      errors.push({
+        rule_id: String(rule.rule_id ?? "(unknown id)"),
+        error: { status_code: status, message: (error as Error).message },
+      });
     }
   }
   const successCount = lines.length - errors.length;
-  return [200, {
-    success: errors.length === 0, success_count: successCount, rules_count: lines.length, errors,
-    exceptions_success: true, exceptions_success_count: 0, exceptions_errors: [],
-    action_connectors_success: true, action_connectors_success_count: 0, action_connectors_errors: [], action_connectors_warnings: [],
-  }];
+  return [
+    200,
+    {
+      success: errors.length === 0,
+      success_count: successCount,
+      rules_count: lines.length,
+      errors,
+      exceptions_success: true,
+      exceptions_success_count: 0,
+      exceptions_errors: [],
+      action_connectors_success: true,
+      action_connectors_success_count: 0,
+      action_connectors_errors: [],
+      action_connectors_warnings: [],
+    },
+  ];
 }
 
 function bulkAction(store: RuleStore, body: Record<string, unknown>): Route {
   const ids = (body.ids as string[] | undefined) ?? [];
-  if (body.action !== "delete") return [400, { message: `unsupported action in the test double: ${String(body.action)}`, status_code: 400 }];
-  if (ids.length > 100) return [400, { message: "More than 100 ids sent for bulk edit action.", status_code: 400 }];
+  if (body.action !== "delete")
+    return [
+      400,
+      {
+        message: `unsupported action in the test double: ${String(body.action)}`,
+        status_code: 400,
+      },
+    ];
+  if (ids.length > 100)
+    return [
+      400,
+      {
+        message: "More than 100 ids sent for bulk edit action.",
+        status_code: 400,
+      },
+    ];
   const deleted: object[] = [];
   const missing: { id: string }[] = [];
   for (const id of ids) {
@@ -279,28 +492,64 @@ function bulkAction(store: RuleStore, body: Record<string, unknown>): Route {
     if (rule && store.deleteById(id)) deleted.push(store.toResponse(rule));
     else missing.push({ id });
   }
-  const summary = { failed: missing.length, succeeded: deleted.length, skipped: 0, total: ids.length };
+  const summary = {
+    failed: missing.length,
+    succeeded: deleted.length,
+    skipped: 0,
+    total: ids.length,
+  };
   const results = { updated: [], created: [], deleted, skipped: [] };
   if (missing.length > 0) {
-    const message = deleted.length > 0 ? "Bulk edit partially failed" : "Bulk edit failed";
-    const errors = [{ message: "Rule not found", status_code: 404, rules: missing }];
-    return [404, { message, status_code: 404, attributes: { errors, results, summary } }];
+    const message =
+      deleted.length > 0 ? "Bulk edit partially failed" : "Bulk edit failed";
+    const errors = [
+      { message: "Rule not found", status_code: 404, rules: missing },
+    ];
+    return [
+      404,
+      { message, status_code: 404, attributes: { errors, results, summary } },
+    ];
   }
-  return [200, { success: true, rules_count: ids.length, attributes: { results, summary } }];
+  return [
+    200,
+    {
+      success: true,
+      rules_count: ids.length,
+      attributes: { results, summary },
+    },
+  ];
 }
 
 function exportRules(store: RuleStore, body: Record<string, unknown>): Route {
   const objects = body.objects as { rule_id: string }[] | undefined;
-  const wanted = objects ? objects.map((object) => object.rule_id) : store.all().map((rule) => rule.rule_id);
-  const found = wanted.map((ruleId) => store.get(ruleId)).filter((rule) => rule !== undefined);
-  const missing = wanted.filter((ruleId) => !store.get(ruleId)).map((rule_id) => ({ rule_id }));
+  const wanted = objects
+    ? objects.map((object) => object.rule_id)
+    : store.all().map((rule) => rule.rule_id);
+  const found = wanted
+    .map((ruleId) => store.get(ruleId))
+    .filter((rule) => rule !== undefined);
+  const missing = wanted
+    .filter((ruleId) => !store.get(ruleId))
+    .map((rule_id) => ({ rule_id }));
   const lines = found.map((rule) => JSON.stringify(store.toResponse(rule)));
-  lines.push(JSON.stringify({
-    exported_count: found.length, exported_rules_count: found.length, missing_rules: missing, missing_rules_count: missing.length,
-    exported_exception_list_count: 0, exported_exception_list_item_count: 0, missing_exception_list_item_count: 0,
-    missing_exception_list_items: [], missing_exception_lists: [], missing_exception_lists_count: 0,
-    exported_action_connector_count: 0, missing_action_connection_count: 0, missing_action_connections: [],
-    excluded_action_connection_count: 0, excluded_action_connections: [],
-  }));
+  lines.push(
+    JSON.stringify({
+      exported_count: found.length,
+      exported_rules_count: found.length,
+      missing_rules: missing,
+      missing_rules_count: missing.length,
+      exported_exception_list_count: 0,
+      exported_exception_list_item_count: 0,
+      missing_exception_list_item_count: 0,
+      missing_exception_list_items: [],
+      missing_exception_lists: [],
+      missing_exception_lists_count: 0,
+      exported_action_connector_count: 0,
+      missing_action_connection_count: 0,
+      missing_action_connections: [],
+      excluded_action_connection_count: 0,
+      excluded_action_connections: [],
+    }),
+  );
   return [200, `${lines.join("\n")}\n`];
 }

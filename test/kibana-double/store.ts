@@ -15,37 +15,105 @@ export type StoredRule = Record<string, unknown> & {
 
 /** Fields Kibana keeps from a request body (8.11 to 9.x, EQL and query rules). */
 const acceptedFields = new Set([
-  "rule_id", "name", "description", "type", "language", "query", "index",
-  "severity", "risk_score", "tags", "references", "false_positives", "author",
-  "license", "from", "to", "interval", "timestamp_override",
-  "timestamp_override_fallback_disabled", "max_signals", "enabled", "version",
-  "threat", "required_fields", "related_integrations", "note", "setup", "meta",
-  "actions", "exceptions_list", "risk_score_mapping", "severity_mapping",
-  "filters", "building_block_type", "rule_name_override", "timeline_id",
-  "timeline_title", "alert_suppression", "investigation_fields",
-  "event_category_override", "tiebreaker_field", "timestamp_field",
-  "data_view_id", "namespace", "output_index",
+  "rule_id",
+  "name",
+  "description",
+  "type",
+  "language",
+  "query",
+  "index",
+  "severity",
+  "risk_score",
+  "tags",
+  "references",
+  "false_positives",
+  "author",
+  "license",
+  "from",
+  "to",
+  "interval",
+  "timestamp_override",
+  "timestamp_override_fallback_disabled",
+  "max_signals",
+  "enabled",
+  "version",
+  "threat",
+  "required_fields",
+  "related_integrations",
+  "note",
+  "setup",
+  "meta",
+  "actions",
+  "exceptions_list",
+  "risk_score_mapping",
+  "severity_mapping",
+  "filters",
+  "building_block_type",
+  "rule_name_override",
+  "timeline_id",
+  "timeline_title",
+  "alert_suppression",
+  "investigation_fields",
+  "event_category_override",
+  "tiebreaker_field",
+  "timestamp_field",
+  "data_view_id",
+  "namespace",
+  "output_index",
 ]);
 
 /** Fields whose change does not raise `revision` (Kibana: enabled and meta-like state). */
-const nonParamFields = new Set(["enabled", "meta", "updated_at", "updated_by", "revision"]);
+const nonParamFields = new Set([
+  "enabled",
+  "meta",
+  "updated_at",
+  "updated_by",
+  "revision",
+]);
 
 export class ValidationError extends Error {}
 
-function validate(body: Record<string, unknown>, requireVersion: boolean): void {
-  const missing = ["name", "description", "risk_score", "severity", "type"].filter((field) => body[field] === undefined);
+function validate(
+  body: Record<string, unknown>,
+  requireVersion: boolean,
+): void {
+  const missing = [
+    "name",
+    "description",
+    "risk_score",
+    "severity",
+    "type",
+  ].filter((field) => body[field] === undefined);
   if (requireVersion && body.version === undefined) missing.push("version");
-  if (missing.length > 0) throw new ValidationError(missing.map((field) => `${field}: Required`).join(", "));
-  if (typeof body.risk_score !== "number" || body.risk_score < 0 || body.risk_score > 100) {
-    throw new ValidationError("risk_score: Number must be less than or equal to 100");
+  if (missing.length > 0)
+    throw new ValidationError(
+      missing.map((field) => `${field}: Required`).join(", "),
+    );
+  if (
+    typeof body.risk_score !== "number" ||
+    body.risk_score < 0 ||
+    body.risk_score > 100
+  ) {
+    throw new ValidationError(
+      "risk_score: Number must be less than or equal to 100",
+    );
   }
   if (!["low", "medium", "high", "critical"].includes(String(body.severity))) {
-    throw new ValidationError(`severity: Invalid enum value. Expected 'low' | 'medium' | 'high' | 'critical', received '${String(body.severity)}'`);
+    throw new ValidationError(
+      `severity: Invalid enum value. Expected 'low' | 'medium' | 'high' | 'critical', received '${String(body.severity)}'`,
+    );
   }
-  if (body.type === "eql" && (typeof body.query !== "string" || body.language !== "eql")) {
-    throw new ValidationError("query: Required, language: Invalid literal value, expected \"eql\"");
+  if (
+    body.type === "eql" &&
+    (typeof body.query !== "string" || body.language !== "eql")
+  ) {
+    throw new ValidationError(
+      'query: Required, language: Invalid literal value, expected "eql"',
+    );
   }
-  for (const field of (body.required_fields as Record<string, unknown>[] | undefined) ?? []) {
+  for (const field of (body.required_fields as
+    | Record<string, unknown>[]
+    | undefined) ?? []) {
     if (typeof field.name !== "string" || typeof field.type !== "string") {
       throw new ValidationError("required_fields: Expected name and type");
     }
@@ -53,12 +121,21 @@ function validate(body: Record<string, unknown>, requireVersion: boolean): void 
 }
 
 function pickAccepted(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([key]) => acceptedFields.has(key)));
+  return Object.fromEntries(
+    Object.entries(body).filter(([key]) => acceptedFields.has(key)),
+  );
 }
 
-function paramsChanged(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+function paramsChanged(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): boolean {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].some((key) => !nonParamFields.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  return [...keys].some(
+    (key) =>
+      !nonParamFields.has(key) &&
+      JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
 }
 
 export class RuleStore {
@@ -82,14 +159,23 @@ export class RuleStore {
 
   /** Returns the rule as Kibana's API returns it. */
   toResponse(rule: StoredRule): Record<string, unknown> {
-    const fields = (rule.required_fields as { name: string; type: string }[] | undefined) ?? [];
+    const fields =
+      (rule.required_fields as { name: string; type: string }[] | undefined) ??
+      [];
     return {
       ...rule,
-      required_fields: fields.map(({ name, type }) => ({ name, type, ecs: true })),
+      required_fields: fields.map(({ name, type }) => ({
+        name,
+        type,
+        ecs: true,
+      })),
     };
   }
 
-  private defaults(body: Record<string, unknown>, enabledDefault: boolean): Record<string, unknown> {
+  private defaults(
+    body: Record<string, unknown>,
+    enabledDefault: boolean,
+  ): Record<string, unknown> {
     return {
       to: "now",
       actions: [],
@@ -117,8 +203,10 @@ export class RuleStore {
   /** POST /api/detection_engine/rules: 409 when the rule_id exists. */
   create(body: Record<string, unknown>): StoredRule {
     validate(body, false);
-    const ruleId = typeof body.rule_id === "string" ? body.rule_id : randomUUID();
-    if (this.rules.has(ruleId)) throw new ConflictError(`rule_id: "${ruleId}" already exists`);
+    const ruleId =
+      typeof body.rule_id === "string" ? body.rule_id : randomUUID();
+    if (this.rules.has(ruleId))
+      throw new ConflictError(`rule_id: "${ruleId}" already exists`);
     const time = this.now();
     const rule: StoredRule = {
       ...this.defaults(body, true),
@@ -155,7 +243,11 @@ export class RuleStore {
     const existing = this.rules.get(ruleId);
     const enabledDefault = this.majorVersion < 9;
     if (existing && !overwrite) {
-      throw new ConflictError(this.majorVersion >= 9 ? "Rule with this rule_id already exists" : `rule_id: "${ruleId}" already exists`);
+      throw new ConflictError(
+        this.majorVersion >= 9
+          ? "Rule with this rule_id already exists"
+          : `rule_id: "${ruleId}" already exists`,
+      );
     }
     if (!existing) {
       this.create({ ...body, enabled: body.enabled ?? enabledDefault });

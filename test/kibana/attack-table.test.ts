@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript maintenance script without types
-import { buildAttackTable, formatAttackTable } from "../../scripts/generate-attack-table.mjs";
+import {
+  buildAttackTable,
+  formatAttackTable,
+} from "../../scripts/generate-attack-table.mjs";
 import { findTactic, findTechnique } from "../../src/kibana/attack.js";
 
 const tablePath = "src/kibana/attack-data.json";
@@ -11,15 +14,17 @@ function external(id: string) {
   return [{ source_name: "mitre-attack", external_id: id }];
 }
 
-/** A STIX bundle that carries the same facts as the committed table. */
+/** Builds a STIX bundle that carries the same facts as the committed table. */
 function bundleFromTable() {
-  const tactics = table.tactics.map((tactic: { id: string; shortname: string; name: string }) => ({
-    type: "x-mitre-tactic",
-    id: `x-mitre-tactic--${tactic.id}`,
-    name: tactic.name,
-    x_mitre_shortname: tactic.shortname,
-    external_references: external(tactic.id),
-  }));
+  const tactics = table.tactics.map(
+    (tactic: { id: string; shortname: string; name: string }) => ({
+      type: "x-mitre-tactic",
+      id: `x-mitre-tactic--${tactic.id}`,
+      name: tactic.name,
+      x_mitre_shortname: tactic.shortname,
+      external_references: external(tactic.id),
+    }),
+  );
   const patterns = Object.entries(table.techniques).map(([id, entry]) => {
     const { name, tactics } = entry as { name: string; tactics?: string[] };
     const own = tactics ?? table.techniques[id.split(".")[0]!].tactics;
@@ -28,10 +33,12 @@ function bundleFromTable() {
       id: `attack-pattern--${id}`,
       name,
       // A sub-technique may list its parent's phases in another order.
-      kill_chain_phases: (tactics ? own : [...own].reverse()).map((phase: string) => ({
-        kill_chain_name: "mitre-attack",
-        phase_name: phase,
-      })),
+      kill_chain_phases: (tactics ? own : [...own].reverse()).map(
+        (phase: string) => ({
+          kill_chain_name: "mitre-attack",
+          phase_name: phase,
+        }),
+      ),
       external_references: external(id),
     };
   });
@@ -48,7 +55,10 @@ function bundleFromTable() {
     x_mitre_version: table.attack_version,
     tactic_refs: tactics.map((tactic: { id: string }) => tactic.id),
   };
-  return { type: "bundle", objects: [matrix, ...tactics, ...patterns, revoked] };
+  return {
+    type: "bundle",
+    objects: [matrix, ...tactics, ...patterns, revoked],
+  };
 }
 
 describe("buildAttackTable", () => {

@@ -14,7 +14,10 @@ beforeEach(async () => {
   kibana = await new KibanaDouble({ spaces: ["team-a"] }).start();
   rulesDir = mkdtempSync(path.join(tmpdir(), "detections-rules-"));
   for (const index of [1, 2]) {
-    writeFileSync(path.join(rulesDir, `rule_${index}.json`), JSON.stringify(kibanaRule(index), null, 2));
+    writeFileSync(
+      path.join(rulesDir, `rule_${index}.json`),
+      JSON.stringify(kibanaRule(index), null, 2),
+    );
   }
   writeFileSync(path.join(rulesDir, "version.lock.json"), "{}\n");
 });
@@ -23,13 +26,24 @@ afterEach(async () => {
 });
 
 /** Runs the built CLI without blocking the double in this process. */
-function detections(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+function detections(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       "node",
       ["dist/cli.js", ...args],
-      { env: { PATH: process.env.PATH ?? "", KIBANA_URL: kibana.url, KIBANA_API_KEY: "test-api-key", ...env } },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          KIBANA_URL: kibana.url,
+          KIBANA_API_KEY: "test-api-key",
+          ...env,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
@@ -53,12 +67,21 @@ describe("detections plan", () => {
     writeFileSync(path.join(rulesDir, "rule_2.json"), JSON.stringify(changed));
     const result = await detections(["plan", "--rules", rulesDir, "--json"]);
     const plan = JSON.parse(result.stdout);
-    expect(plan.summary).toEqual({ create: 0, update: 1, unchanged: 1, delete: 0, drift: 0, orphan: 0 });
+    expect(plan.summary).toEqual({
+      create: 0,
+      update: 1,
+      unchanged: 1,
+      delete: 0,
+      drift: 0,
+      orphan: 0,
+    });
     expect(plan.steps[1]).toEqual({
       action: "update",
       rule_id: changed.rule_id,
       name: changed.name,
-      changes: [{ field: "note", before: kibanaRule(2).note, after: "new note" }],
+      changes: [
+        { field: "note", before: kibanaRule(2).note, after: "new note" },
+      ],
     });
   });
 });
@@ -66,20 +89,33 @@ describe("detections plan", () => {
 describe("detections deploy", () => {
   it("deploys and confirms", async () => {
     const result = await detections(["deploy", "--rules", rulesDir]);
-    expect(result.stdout).toBe("applied: 2 created, 0 updated, 0 deleted; read back and confirmed\n");
+    expect(result.stdout).toBe(
+      "applied: 2 created, 0 updated, 0 deleted; read back and confirmed\n",
+    );
     expect(result.status).toBe(0);
     expect(result.stderr).toContain("Kibana 9.1.0, space default: 2 to create");
     expect(kibana.store().all()).toHaveLength(2);
   });
 
   it("writes nothing with dry-run", async () => {
-    const result = await detections(["deploy", "--dry-run", "--rules", rulesDir]);
+    const result = await detections([
+      "deploy",
+      "--dry-run",
+      "--rules",
+      rulesDir,
+    ]);
     expect(result.status).toBe(0);
     expect(kibana.writes()).toEqual([]);
   });
 
   it("deploys into a space", async () => {
-    const result = await detections(["deploy", "--rules", rulesDir, "--space", "team-a"]);
+    const result = await detections([
+      "deploy",
+      "--rules",
+      rulesDir,
+      "--space",
+      "team-a",
+    ]);
     expect(result.status).toBe(0);
     expect(kibana.store("team-a").all()).toHaveLength(2);
   });
@@ -96,17 +132,31 @@ describe("detections deploy", () => {
 
   it("backs up before writing", async () => {
     await detections(["deploy", "--rules", rulesDir]);
-    writeFileSync(path.join(rulesDir, "rule_2.json"), JSON.stringify({ ...kibanaRule(2), note: "x" }));
+    writeFileSync(
+      path.join(rulesDir, "rule_2.json"),
+      JSON.stringify({ ...kibanaRule(2), note: "x" }),
+    );
     const backups = mkdtempSync(path.join(tmpdir(), "detections-backup-"));
-    const result = await detections(["deploy", "--rules", rulesDir, "--backup", backups]);
+    const result = await detections([
+      "deploy",
+      "--rules",
+      rulesDir,
+      "--backup",
+      backups,
+    ]);
     const file = /backup: (.+)\n/.exec(result.stdout)![1]!;
     const backup = parseNdjson(readFileSync(file, "utf8"), file);
-    expect(backup.rules.map((rule) => rule.rule_id)).toEqual([kibanaRule(1).rule_id, kibanaRule(2).rule_id]);
+    expect(backup.rules.map((rule) => rule.rule_id)).toEqual([
+      kibanaRule(1).rule_id,
+      kibanaRule(2).rule_id,
+    ]);
     expect(backup.rules[1]!.note).toBe(kibanaRule(2).note);
   });
 
   it("exits 3 with the credential to check", async () => {
-    const result = await detections(["deploy", "--rules", rulesDir], { KIBANA_API_KEY: "bad-secret" });
+    const result = await detections(["deploy", "--rules", rulesDir], {
+      KIBANA_API_KEY: "bad-secret",
+    });
     expect(result.status).toBe(3);
     expect(result.stderr).toBe(
       `error: Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY.\n`,
@@ -114,13 +164,20 @@ describe("detections deploy", () => {
   });
 
   it("exits 2 without a Kibana URL", async () => {
-    const result = await detections(["deploy", "--rules", rulesDir], { KIBANA_URL: "" });
+    const result = await detections(["deploy", "--rules", rulesDir], {
+      KIBANA_URL: "",
+    });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("error: missing Kibana URL. Pass --kibana-url URL or set KIBANA_URL.\n");
+    expect(result.stderr).toBe(
+      "error: missing Kibana URL. Pass --kibana-url URL or set KIBANA_URL.\n",
+    );
   });
 
   it("exits 2 on an invalid built rule", async () => {
-    writeFileSync(path.join(rulesDir, "rule_1.json"), JSON.stringify({ ...kibanaRule(1), risk_score: 500 }));
+    writeFileSync(
+      path.join(rulesDir, "rule_1.json"),
+      JSON.stringify({ ...kibanaRule(1), risk_score: 500 }),
+    );
     const result = await detections(["deploy", "--rules", rulesDir]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
@@ -132,17 +189,37 @@ describe("detections deploy", () => {
 describe("detections export", () => {
   it("downloads rules as NDJSON", async () => {
     await detections(["deploy", "--rules", rulesDir]);
-    const out = path.join(mkdtempSync(path.join(tmpdir(), "detections-export-")), "rules.ndjson");
-    const result = await detections(["export", "--rule-id", kibanaRule(2).rule_id, "--out", out]);
+    const out = path.join(
+      mkdtempSync(path.join(tmpdir(), "detections-export-")),
+      "rules.ndjson",
+    );
+    const result = await detections([
+      "export",
+      "--rule-id",
+      kibanaRule(2).rule_id,
+      "--out",
+      out,
+    ]);
     expect(result.stdout).toBe(`exported 1 rules to ${out}\n`);
     const document = parseNdjson(readFileSync(out, "utf8"), out);
-    expect(document.rules.map((rule) => rule.rule_id)).toEqual([kibanaRule(2).rule_id]);
+    expect(document.rules.map((rule) => rule.rule_id)).toEqual([
+      kibanaRule(2).rule_id,
+    ]);
     expect(document.summary?.exported_rules_count).toBe(1);
   });
 
   it("exits 1 for a missing rule_id", async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), "detections-export-")), "rules.ndjson");
-    const result = await detections(["export", "--rule-id", "no-such-rule", "--out", out]);
+    const out = path.join(
+      mkdtempSync(path.join(tmpdir(), "detections-export-")),
+      "rules.ndjson",
+    );
+    const result = await detections([
+      "export",
+      "--rule-id",
+      "no-such-rule",
+      "--out",
+      out,
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe("not found in Kibana: rule_id no-such-rule\n");
   });

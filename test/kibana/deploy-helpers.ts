@@ -1,13 +1,34 @@
-import { type DeployIo, type DeployOptions, applyPlan, planAgainstKibana } from "../../src/kibana/apply.js";
-import { KibanaClient, type KibanaClientOptions } from "../../src/kibana/client.js";
+import {
+  type DeployIo,
+  type DeployOptions,
+  applyPlan,
+  planAgainstKibana,
+} from "../../src/kibana/apply.js";
+import {
+  KibanaClient,
+  type KibanaClientOptions,
+} from "../../src/kibana/client.js";
 import type { KibanaConnection } from "../../src/kibana/connection.js";
 import type { KibanaRule } from "../../src/kibana/rule.js";
 
-export const fastRetry = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 };
+export const fastRetry = {
+  retries: 3,
+  baseDelayMs: 5,
+  maxDelayMs: 20,
+  maxRetryAfterMs: 2_000,
+};
 
-/** A connection with an API key, as resolveKibanaConnection builds it. */
-export function apiKeyConnection(url: string, apiKey = "test-api-key", space?: string): KibanaConnection {
-  return { url: new URL(url), auth: { kind: "api_key", apiKey, source: "KIBANA_API_KEY" }, ...(space ? { space } : {}) };
+/** Returns a connection with an API key, as resolveKibanaConnection builds it. */
+export function apiKeyConnection(
+  url: string,
+  apiKey = "test-api-key",
+  space?: string,
+): KibanaConnection {
+  return {
+    url: new URL(url),
+    auth: { kind: "api_key", apiKey, source: "KIBANA_API_KEY" },
+    ...(space ? { space } : {}),
+  };
 }
 
 export const quietIo: DeployIo = {
@@ -25,7 +46,11 @@ export async function deploy(
   clientOptions: KibanaClientOptions = {},
   io: DeployIo = quietIo,
 ) {
-  const client = new KibanaClient(connection, { retry: fastRetry, timeoutMs: 5_000, ...clientOptions });
+  const client = new KibanaClient(connection, {
+    retry: fastRetry,
+    timeoutMs: 5_000,
+    ...clientOptions,
+  });
   try {
     const full = { prune: false, force: false, ...options };
     const context = await planAgainstKibana(client, local, full);

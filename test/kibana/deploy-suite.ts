@@ -18,14 +18,22 @@ export interface DeployTarget {
 }
 
 /** Sends one request with a fresh client and returns the parsed body. */
-async function api(connection: KibanaConnection, method: "GET" | "POST" | "PATCH", path: string, body?: object, query?: Record<string, string>) {
+async function api(
+  connection: KibanaConnection,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  body?: object,
+  query?: Record<string, string>,
+) {
   const client = new KibanaClient(connection, { retry: fastRetry });
   try {
     const response = await client.send({
       method,
       path,
       ...(query ? { query } : {}),
-      ...(body ? { body: JSON.stringify(body), contentType: "application/json" } : {}),
+      ...(body
+        ? { body: JSON.stringify(body), contentType: "application/json" }
+        : {}),
       idempotent: method === "GET",
     });
     return JSON.parse(response.text) as Record<string, unknown>;
@@ -35,14 +43,28 @@ async function api(connection: KibanaConnection, method: "GET" | "POST" | "PATCH
 }
 
 function getRule(connection: KibanaConnection, ruleId: string) {
-  return api(connection, "GET", "/api/detection_engine/rules", undefined, { rule_id: ruleId });
+  return api(connection, "GET", "/api/detection_engine/rules", undefined, {
+    rule_id: ruleId,
+  });
 }
 
 /** Deploys with request lines logged, and returns the write requests. */
-async function deployCounting(connection: KibanaConnection, local: KibanaRule[], options = {}) {
+async function deployCounting(
+  connection: KibanaConnection,
+  local: KibanaRule[],
+  options = {},
+) {
   const lines: string[] = [];
-  const result = await deploy(connection, local, options, { debug: true, log: (line) => lines.push(line) });
-  const writes = lines.filter((line) => line.startsWith("--> ") && !line.startsWith("--> GET") && !line.includes("/_export"));
+  const result = await deploy(connection, local, options, {
+    debug: true,
+    log: (line) => lines.push(line),
+  });
+  const writes = lines.filter(
+    (line) =>
+      line.startsWith("--> ") &&
+      !line.startsWith("--> GET") &&
+      !line.includes("/_export"),
+  );
   return { ...result, writes };
 }
 
@@ -50,14 +72,20 @@ export function defineDeploySuite(target: DeployTarget): void {
   let rules: KibanaRule[];
   beforeEach(async () => {
     await target.reset();
-    // Fresh rule_ids per test, so a live Kibana never sees a stale rule.
+    // Fresh rule_ids per test, so no test reads a rule left by another on a live Kibana.
     const run = randomUUID().slice(0, 8);
-    rules = [1, 2, 3].map((index) => kibanaRule(index, { rule_id: `${run}-rule-${index}` }));
+    rules = [1, 2, 3].map((index) =>
+      kibanaRule(index, { rule_id: `${run}-rule-${index}` }),
+    );
   });
 
   it("first deploy creates all", async () => {
     const { report } = await deployCounting(target.connection(), rules);
-    expect(report.applied.map((item) => item.action)).toEqual(["create", "create", "create"]);
+    expect(report.applied.map((item) => item.action)).toEqual([
+      "create",
+      "create",
+      "create",
+    ]);
     for (const rule of rules) {
       const stored = await getRule(target.connection(), rule.rule_id);
       expect(stored.enabled).toBe(true);
@@ -70,16 +98,29 @@ export function defineDeploySuite(target: DeployTarget): void {
     await deployCounting(target.connection(), rules);
     const { writes, report } = await deployCounting(target.connection(), rules);
     expect(writes).toEqual([]);
-    expect(report.plan.steps.map((step) => step.action)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(report.plan.steps.map((step) => step.action)).toEqual([
+      "unchanged",
+      "unchanged",
+      "unchanged",
+    ]);
   });
 
   it("content change updates one rule", async () => {
     await deployCounting(target.connection(), rules);
     const before = await getRule(target.connection(), rules[0]!.rule_id);
     const changed = [...rules];
-    changed[1] = { ...rules[1]!, query: 'process where process.name : "changed.exe"', version: 2 };
-    const { report, writes } = await deployCounting(target.connection(), changed);
-    expect(report.applied).toEqual([{ action: "update", ruleId: rules[1]!.rule_id }]);
+    changed[1] = {
+      ...rules[1]!,
+      query: 'process where process.name : "changed.exe"',
+      version: 2,
+    };
+    const { report, writes } = await deployCounting(
+      target.connection(),
+      changed,
+    );
+    expect(report.applied).toEqual([
+      { action: "update", ruleId: rules[1]!.rule_id },
+    ]);
     expect(writes).toHaveLength(1);
     const updated = await getRule(target.connection(), rules[1]!.rule_id);
     expect(updated.version).toBe(2);
@@ -90,12 +131,27 @@ export function defineDeploySuite(target: DeployTarget): void {
 
   it("prune deletes only managed rules", async () => {
     await deployCounting(target.connection(), rules);
-    const unmanaged = { ...kibanaRule(9), rule_id: `${rules[0]!.rule_id}-team`, tags: ["Team rule"] };
-    await api(target.connection(), "POST", "/api/detection_engine/rules", unmanaged);
-    const { report } = await deployCounting(target.connection(), rules.slice(0, 2), { prune: true });
-    expect(report.applied).toEqual([{ action: "delete", ruleId: rules[2]!.rule_id }]);
-    const kept = await getRule(target.connection(), unmanaged.rule_id);
-    expect(kept.rule_id).toBe(unmanaged.rule_id);
+    const unmanaged = {
+      ...kibanaRule(9),
+      rule_id: `${rules[0]!.rule_id}-team`,
+      tags: ["Team rule"],
+    };
+    await api(
+      target.connection(),
+      "POST",
+      "/api/detection_engine/rules",
+      unmanaged,
+    );
+    const { report } = await deployCounting(
+      target.connection(),
+      rules.slice(0, 2),
+      { prune: true },
+    );
+    expect(report.applied).toEqual([
+      { action: "delete", ruleId: rules[2]!.rule_id },
+    ]);
+    const survivor = await getRule(target.connection(), unmanaged.rule_id);
+    expect(survivor.rule_id).toBe(unmanaged.rule_id);
   });
 
   it("detects drift", async () => {
@@ -105,10 +161,18 @@ export function defineDeploySuite(target: DeployTarget): void {
       query: 'process where process.name : "edited-in-kibana.exe"',
     });
     const { report, writes } = await deployCounting(target.connection(), rules);
-    expect(report.plan.steps.map((step) => step.action)).toEqual(["drift", "unchanged", "unchanged"]);
+    expect(report.plan.steps.map((step) => step.action)).toEqual([
+      "drift",
+      "unchanged",
+      "unchanged",
+    ]);
     expect(writes).toEqual([]);
-    const forced = await deployCounting(target.connection(), rules, { force: true });
-    expect(forced.report.applied).toEqual([{ action: "drift", ruleId: rules[0]!.rule_id }]);
+    const forced = await deployCounting(target.connection(), rules, {
+      force: true,
+    });
+    expect(forced.report.applied).toEqual([
+      { action: "drift", ruleId: rules[0]!.rule_id },
+    ]);
     const restored = await getRule(target.connection(), rules[0]!.rule_id);
     expect(restored.query).toBe(rules[0]!.query);
   });

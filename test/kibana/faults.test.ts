@@ -38,7 +38,9 @@ describe("deploy faults", () => {
     kibana.addFault({ kind: "drop", match: { pathIncludes: "_find" } });
     const { report } = await deploy(apiKeyConnection(kibana.url), rules());
     expect(report.applied).toHaveLength(2);
-    expect(kibana.requests.filter((request) => request.path.endsWith("_find"))).toHaveLength(3);
+    expect(
+      kibana.requests.filter((request) => request.path.endsWith("_find")),
+    ).toHaveLength(3);
   });
 
   it("never repeats a dropped import", async () => {
@@ -47,26 +49,54 @@ describe("deploy faults", () => {
     expect(error).toBeInstanceOf(DeployIncompleteError);
     const incomplete = error as DeployIncompleteError;
     expect(incomplete.applied).toEqual([]);
-    expect(incomplete.failed.map((item) => item.ruleId)).toEqual(rules().map((rule) => rule.rule_id));
+    expect(incomplete.failed.map((item) => item.ruleId)).toEqual(
+      rules().map((rule) => rule.rule_id),
+    );
     expect(incomplete.exitCode).toBe(3);
-    expect(kibana.requests.filter((request) => request.path.endsWith("_import"))).toHaveLength(1);
+    expect(
+      kibana.requests.filter((request) => request.path.endsWith("_import")),
+    ).toHaveLength(1);
     const rerun = await deploy(apiKeyConnection(kibana.url), rules());
     expect(rerun.report.applied).toHaveLength(2);
   });
 
   it("confirms an import whose response was lost", async () => {
-    kibana.addFault({ kind: "drop", afterHandling: true, match: { pathIncludes: "_import" } });
+    kibana.addFault({
+      kind: "drop",
+      afterHandling: true,
+      match: { pathIncludes: "_import" },
+    });
     const { report } = await deploy(apiKeyConnection(kibana.url), rules());
-    expect(report.applied.map((item) => item.ruleId)).toEqual(rules().map((rule) => rule.rule_id));
+    expect(report.applied.map((item) => item.ruleId)).toEqual(
+      rules().map((rule) => rule.rule_id),
+    );
   });
 
   it("honours Retry-After on 429", async () => {
-    kibana.addFault({ kind: "status", status: 429, retryAfter: "1", match: { pathIncludes: "_import" } });
+    kibana.addFault({
+      kind: "status",
+      status: 429,
+      retryAfter: "1",
+      match: { pathIncludes: "_import" },
+    });
     const logs: string[] = [];
-    const io = { log: (line: string) => logs.push(line), writeFile: () => {}, mkdir: () => {}, now: () => new Date(0) };
-    const { report } = await deploy(apiKeyConnection(kibana.url), rules(), {}, { log: io.log }, io);
+    const io = {
+      log: (line: string) => logs.push(line),
+      writeFile: () => {},
+      mkdir: () => {},
+      now: () => new Date(0),
+    };
+    const { report } = await deploy(
+      apiKeyConnection(kibana.url),
+      rules(),
+      {},
+      { log: io.log },
+      io,
+    );
     expect(report.applied).toHaveLength(2);
-    expect(logs).toContain(`retrying POST /api/detection_engine/rules/_import in 1000 ms (attempt 2 of 4) after HTTP 429`);
+    expect(logs).toContain(
+      `retrying POST /api/detection_engine/rules/_import in 1000 ms (attempt 2 of 4) after HTTP 429`,
+    );
   });
 
   it("retries a 500 on the Nth request", async () => {
@@ -78,25 +108,48 @@ describe("deploy faults", () => {
 
   it("stops after a failed update import", async () => {
     await deploy(apiKeyConnection(kibana.url), rules());
-    const next = [...rules().map((rule) => ({ ...rule, note: "changed" })), kibanaRule(3)];
+    const next = [
+      ...rules().map((rule) => ({ ...rule, note: "changed" })),
+      kibanaRule(3),
+    ];
     // Requests: status, _find, create import, update import.
     const offset = kibana.requests.length;
-    kibana.addFault({ kind: "status", status: 500, match: { nth: offset + 4 } });
-    const error = (await failure(deploy(apiKeyConnection(kibana.url), next))) as DeployIncompleteError;
+    kibana.addFault({
+      kind: "status",
+      status: 500,
+      match: { nth: offset + 4 },
+    });
+    const error = (await failure(
+      deploy(apiKeyConnection(kibana.url), next),
+    )) as DeployIncompleteError;
     expect(error.applied).toEqual([kibanaRule(3).rule_id]);
-    expect(error.failed.map((item) => item.ruleId)).toEqual(rules().map((rule) => rule.rule_id));
+    expect(error.failed.map((item) => item.ruleId)).toEqual(
+      rules().map((rule) => rule.rule_id),
+    );
     expect(error.message.split("\n").slice(0, 2)).toEqual([
       "deploy incomplete: 1 of 3 planned changes were applied.",
       `  applied: create ${kibanaRule(3).rule_id}`,
     ]);
-    expect(error.message).toContain("Fix the cause and rerun detections deploy; it plans only what is still missing.");
+    expect(error.message).toContain(
+      "Fix the cause and rerun detections deploy; it plans only what is still missing.",
+    );
     const rerun = await deploy(apiKeyConnection(kibana.url), next);
-    expect(rerun.report.applied.map((item) => item.action)).toEqual(["update", "update"]);
+    expect(rerun.report.applied.map((item) => item.action)).toEqual([
+      "update",
+      "update",
+    ]);
   });
 
   it("times out on slow answers", async () => {
-    kibana.addFault({ kind: "delay", ms: 1_000, times: 10, match: { pathIncludes: "/api/status" } });
-    const error = await failure(deploy(apiKeyConnection(kibana.url), rules(), {}, { timeoutMs: 100 }));
+    kibana.addFault({
+      kind: "delay",
+      ms: 1_000,
+      times: 10,
+      match: { pathIncludes: "/api/status" },
+    });
+    const error = await failure(
+      deploy(apiKeyConnection(kibana.url), rules(), {}, { timeoutMs: 100 }),
+    );
     expect(error).toBeInstanceOf(KibanaTimeoutError);
     expect(error.message).toBe(
       `Kibana sent no response in time for GET ${kibana.url}/api/status (UND_ERR_HEADERS_TIMEOUT). Check that Kibana is healthy, then rerun; the deploy converges.`,
@@ -104,33 +157,53 @@ describe("deploy faults", () => {
   });
 
   it("recovers from one slow answer", async () => {
-    kibana.addFault({ kind: "delay", ms: 500, match: { pathIncludes: "/api/status" } });
-    const { report } = await deploy(apiKeyConnection(kibana.url), rules(), {}, { timeoutMs: 200 });
+    kibana.addFault({
+      kind: "delay",
+      ms: 500,
+      match: { pathIncludes: "/api/status" },
+    });
+    const { report } = await deploy(
+      apiKeyConnection(kibana.url),
+      rules(),
+      {},
+      { timeoutMs: 200 },
+    );
     expect(report.applied).toHaveLength(2);
   });
 
   it("reports per-rule import errors", async () => {
     const bad = { ...kibanaRule(2), risk_score: 150 };
-    const error = (await failure(deploy(apiKeyConnection(kibana.url), [kibanaRule(1), bad]))) as DeployIncompleteError;
+    const error = (await failure(
+      deploy(apiKeyConnection(kibana.url), [kibanaRule(1), bad]),
+    )) as DeployIncompleteError;
     expect(error.applied).toEqual([kibanaRule(1).rule_id]);
     expect(error.failed).toEqual([
-      { ruleId: bad.rule_id, message: "Kibana: risk_score: Number must be less than or equal to 100" },
+      {
+        ruleId: bad.rule_id,
+        message: "Kibana: risk_score: Number must be less than or equal to 100",
+      },
     ]);
   });
 
   it("refuses to take over unmanaged rules", async () => {
     kibana.store().create({ ...kibanaRule(1), tags: ["Team rule"] });
-    const error = (await failure(deploy(apiKeyConnection(kibana.url), [kibanaRule(1)]))) as DeployIncompleteError;
+    const error = (await failure(
+      deploy(apiKeyConnection(kibana.url), [kibanaRule(1)]),
+    )) as DeployIncompleteError;
     expect(error.failed[0]!.message).toBe(
       'Kibana: Rule with this rule_id already exists. A rule with this rule_id exists without the tag "Managed: mofcomp-detections"; delete it in Kibana or add the tag so this tool may manage it',
     );
-    expect(kibana.store().get(kibanaRule(1).rule_id)!.tags).toEqual(["Team rule"]);
+    expect(kibana.store().get(kibanaRule(1).rule_id)!.tags).toEqual([
+      "Team rule",
+    ]);
   });
 });
 
 describe("KibanaClient errors", () => {
   it("names the API key on 401", async () => {
-    const error = await failure(deploy(apiKeyConnection(kibana.url, "wrong-secret-key"), rules()));
+    const error = await failure(
+      deploy(apiKeyConnection(kibana.url, "wrong-secret-key"), rules()),
+    );
     expect(error).toBeInstanceOf(KibanaAuthError);
     expect(error.message).toBe(
       `Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY.`,
@@ -141,15 +214,24 @@ describe("KibanaClient errors", () => {
   it("names the username on 401", async () => {
     const connection = {
       url: new URL(kibana.url),
-      auth: { kind: "basic" as const, username: "elastic", password: "hunter2-secret", source: "KIBANA_USERNAME and KIBANA_PASSWORD" },
+      auth: {
+        kind: "basic" as const,
+        username: "elastic",
+        password: "hunter2-secret",
+        source: "KIBANA_USERNAME and KIBANA_PASSWORD",
+      },
     };
     const error = await failure(deploy(connection, rules()));
-    expect(error.message).toContain("Check the credentials from KIBANA_USERNAME and KIBANA_PASSWORD.");
+    expect(error.message).toContain(
+      "Check the credentials from KIBANA_USERNAME and KIBANA_PASSWORD.",
+    );
     expect(error.message).not.toContain("hunter2-secret");
   });
 
   it("explains 403 on writes", async () => {
-    const error = (await failure(deploy(apiKeyConnection(kibana.url, "read-only-key"), rules()))) as DeployIncompleteError;
+    const error = (await failure(
+      deploy(apiKeyConnection(kibana.url, "read-only-key"), rules()),
+    )) as DeployIncompleteError;
     expect(error.failed[0]!.message).toBe(
       `request failed: Kibana denied POST ${kibana.url}/api/detection_engine/rules/_import (HTTP 403): API [POST /api/detection_engine/rules/_import?overwrite=false] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution-rules-all]. The user or API key needs the Security "Rules" privilege (All to deploy, Read to plan or export) in space default; check the credentials from KIBANA_API_KEY.`,
     );
@@ -157,7 +239,9 @@ describe("KibanaClient errors", () => {
   });
 
   it("explains a 404 without Kibana", async () => {
-    const error = await failure(deploy(apiKeyConnection(`${kibana.url}/not-kibana`), rules()));
+    const error = await failure(
+      deploy(apiKeyConnection(`${kibana.url}/not-kibana`), rules()),
+    );
     expect(error).toBeInstanceOf(KibanaResponseError);
     expect(error.message).toBe(
       `Kibana found nothing at GET ${kibana.url}/not-kibana/api/status (HTTP 404): Not Found. The URL does not lead to a Kibana with the Security detection engine: check --kibana-url (including any base path) and that the Security app is enabled in this space.`,
@@ -165,16 +249,26 @@ describe("KibanaClient errors", () => {
   });
 
   it("explains an unknown space", async () => {
-    const error = await failure(deploy(apiKeyConnection(kibana.url, "test-api-key", "nope"), rules()));
+    const error = await failure(
+      deploy(apiKeyConnection(kibana.url, "test-api-key", "nope"), rules()),
+    );
     expect(error.message).toBe(
       `Kibana found nothing at GET ${kibana.url}/s/nope/api/detection_engine/rules/_find (HTTP 404): Saved object [space/nope] not found. The space "nope" does not exist: check --space or KIBANA_SPACE.`,
     );
   });
 
   it("reports Kibana's 409 message", async () => {
-    const client = new KibanaClient(apiKeyConnection(kibana.url), { retry: fastRetry });
+    const client = new KibanaClient(apiKeyConnection(kibana.url), {
+      retry: fastRetry,
+    });
     const create = () =>
-      client.send({ method: "POST", path: "/api/detection_engine/rules", body: JSON.stringify(kibanaRule(5)), contentType: "application/json", idempotent: false });
+      client.send({
+        method: "POST",
+        path: "/api/detection_engine/rules",
+        body: JSON.stringify(kibanaRule(5)),
+        contentType: "application/json",
+        idempotent: false,
+      });
     await create();
     const error = await failure(create());
     await client.close();
@@ -186,19 +280,25 @@ describe("KibanaClient errors", () => {
   it("rejects unsupported Kibana versions", async () => {
     const old = await new KibanaDouble({ version: "8.10.4" }).start();
     const url = old.url;
-    const client = new KibanaClient(apiKeyConnection(url), { retry: fastRetry });
+    const client = new KibanaClient(apiKeyConnection(url), {
+      retry: fastRetry,
+    });
     const error = await failure(getKibanaVersion(client));
     await client.close();
     await old.stop();
     expect(error).toBeInstanceOf(KibanaVersionError);
-    expect(error.message).toBe(`Kibana 8.10.4 at ${url} is not supported. This tool supports Kibana 8.11 to 8.19 and 9.x.`);
+    expect(error.message).toBe(
+      `Kibana 8.10.4 at ${url} is not supported. This tool supports Kibana 8.11 to 8.19 and 9.x.`,
+    );
   });
 
   it("reports connection refused at once", async () => {
     const closed = await new KibanaDouble().start();
     const url = closed.url;
     await closed.stop();
-    const client = new KibanaClient(apiKeyConnection(url), { retry: fastRetry });
+    const client = new KibanaClient(apiKeyConnection(url), {
+      retry: fastRetry,
+    });
     const error = await failure(getKibanaVersion(client));
     await client.close();
     expect(error).toBeInstanceOf(KibanaConnectionError);
@@ -210,10 +310,21 @@ describe("KibanaClient errors", () => {
 
   it("reports DNS failures", async () => {
     // A resolver that fails like the system's, so no DNS query leaves the host.
-    const lookup = ((hostname: string, _options: unknown, callback: (error: Error) => void) => {
-      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }));
+    const lookup = ((
+      hostname: string,
+      _options: unknown,
+      callback: (error: Error) => void,
+    ) => {
+      callback(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: "ENOTFOUND",
+        }),
+      );
     }) as unknown as LookupFunction;
-    const client = new KibanaClient(apiKeyConnection("http://kibana.invalid:5601"), { retry: fastRetry, lookup });
+    const client = new KibanaClient(
+      apiKeyConnection("http://kibana.invalid:5601"),
+      { retry: fastRetry, lookup },
+    );
     const error = await failure(getKibanaVersion(client));
     await client.close();
     expect(error.message).toBe(
@@ -223,7 +334,12 @@ describe("KibanaClient errors", () => {
 
   it("logs request lines without secrets", async () => {
     const lines: string[] = [];
-    await deploy(apiKeyConnection(kibana.url), rules(), {}, { debug: true, log: (line) => lines.push(line) });
+    await deploy(
+      apiKeyConnection(kibana.url),
+      rules(),
+      {},
+      { debug: true, log: (line) => lines.push(line) },
+    );
     expect(lines[0]).toBe(`--> GET ${kibana.url}/api/status`);
     expect(lines.join("\n")).not.toContain("test-api-key");
   });

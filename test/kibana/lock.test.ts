@@ -32,14 +32,19 @@ describe("applyVersionLock", () => {
 
   it("raises the version of a changed rule only", () => {
     const first = applyVersionLock(rules, {});
-    const edited = [rules[0]!, { ...rules[1]!, query: 'process where process.name : "x.exe"' }];
+    const edited = [
+      rules[0]!,
+      { ...rules[1]!, query: 'process where process.name : "x.exe"' },
+    ];
     const second = applyVersionLock(edited, first.lock);
     expect(second.rules.map((rule) => rule.version)).toEqual([1, 2]);
     expect(second.changed).toEqual([rules[1]!.rule_id]);
   });
 
   it("ignores version and meta in the hash", () => {
-    expect(hashRuleBody({ ...rules[0]!, version: 9, meta: { a: 1 } })).toBe(hashRuleBody(rules[0]!));
+    expect(hashRuleBody({ ...rules[0]!, version: 9, meta: { a: 1 } })).toBe(
+      hashRuleBody(rules[0]!),
+    );
   });
 
   it("ignores key order in the hash", () => {
@@ -82,7 +87,9 @@ describe("parseVersionLock", () => {
   });
 
   it("rejects a bad version", () => {
-    const text = JSON.stringify({ a: { name: "x", sha256: "0".repeat(64), version: 0 } });
+    const text = JSON.stringify({
+      a: { name: "x", sha256: "0".repeat(64), version: 0 },
+    });
     expect(() => parseVersionLock(text, "kibana/version.lock.json")).toThrow(
       "kibana/version.lock.json: a.version: Too small: expected number to be >=1. Each entry needs name (string), sha256 (64 hex digits) and version (integer >= 1).",
     );

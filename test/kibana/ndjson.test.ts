@@ -32,11 +32,17 @@ describe("parseNdjson", () => {
   it("reads the EQL sequence rule", () => {
     const eql = document.rules.find((rule) => rule.type === "eql")!;
     expect(eql.rule_id).toBe("2cc8f325-e1b1-4201-8b8d-88a51c94992b");
-    expect(String(eql.query).startsWith("sequence by process.entity_id with maxspan=2h")).toBe(true);
+    expect(
+      String(eql.query).startsWith(
+        "sequence by process.entity_id with maxspan=2h",
+      ),
+    ).toBe(true);
   });
 
   it("reads exception lists and items", () => {
-    expect(document.exceptionLists.map((list) => [list.list_id, list.type])).toEqual([
+    expect(
+      document.exceptionLists.map((list) => [list.list_id, list.type]),
+    ).toEqual([
       ["1c8a1378-8f0d-4565-9ae0-abeeaf3981ca", "detection"],
       ["0a4124f8-2074-450b-8689-d7dee319c666", "rule_default"],
     ]);
@@ -62,7 +68,9 @@ describe("parseNdjson", () => {
 
   it("rejects invalid JSON with its line", () => {
     // The parser's own message varies between Node versions.
-    expect(() => parseNdjson('{"rule_id":"a","type":"eql"}\n{oops\n', "x.ndjson")).toThrow(
+    expect(() =>
+      parseNdjson('{"rule_id":"a","type":"eql"}\n{oops\n', "x.ndjson"),
+    ).toThrow(
       /^x\.ndjson:2: invalid JSON \(.+\)\. Each line must be one JSON object\.$/,
     );
   });
@@ -84,21 +92,31 @@ describe("parseNdjson", () => {
 describe("formatNdjson", () => {
   it("round-trips the export sample", () => {
     const document = parseNdjson(sample, samplePath);
-    expect(formatNdjson(document.objects.map((object) => object.value))).toBe(sample);
+    expect(formatNdjson(document.objects.map((object) => object.value))).toBe(
+      sample,
+    );
   });
 });
 
 describe("chunkNdjson", () => {
-  const rules = Array.from({ length: 5 }, (_, index) => ({ rule_id: `r${index}`, type: "eql" }));
+  const rules = Array.from({ length: 5 }, (_, index) => ({
+    rule_id: `r${index}`,
+    type: "eql",
+  }));
 
   it("splits by object count", () => {
     const chunks = chunkNdjson(rules, { maxObjects: 2, maxBytes: 1_000_000 });
-    expect(chunks.map((chunk) => chunk.split("\n").length - 1)).toEqual([2, 2, 1]);
+    expect(chunks.map((chunk) => chunk.split("\n").length - 1)).toEqual([
+      2, 2, 1,
+    ]);
   });
 
   it("splits by byte size", () => {
     const line = `${JSON.stringify(rules[0])}\n`;
-    const chunks = chunkNdjson(rules, { maxObjects: 100, maxBytes: line.length * 3 });
+    const chunks = chunkNdjson(rules, {
+      maxObjects: 100,
+      maxBytes: line.length * 3,
+    });
     expect(chunks.map((chunk) => chunk.split("\n").length - 1)).toEqual([3, 2]);
   });
 

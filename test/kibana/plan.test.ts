@@ -12,7 +12,10 @@ import {
 import { kibanaRule } from "./rule-fixture.js";
 
 /** The rule as Kibana returns it after a deploy of `bodyToDeploy(rule)`. */
-function remoteOf(index: number, overrides: Record<string, unknown> = {}): RemoteRule {
+function remoteOf(
+  index: number,
+  overrides: Record<string, unknown> = {},
+): RemoteRule {
   const sent = bodyToDeploy(kibanaRule(index));
   return {
     ...sent,
@@ -21,7 +24,11 @@ function remoteOf(index: number, overrides: Record<string, unknown> = {}): Remot
     to: "now",
     actions: [],
     exceptions_list: [],
-    required_fields: sent.required_fields.map(({ name, type }) => ({ name, type, ecs: true })),
+    required_fields: sent.required_fields.map(({ name, type }) => ({
+      name,
+      type,
+      ecs: true,
+    })),
     ...overrides,
   } as RemoteRule;
 }
@@ -31,7 +38,14 @@ const options = { prune: false, force: false };
 describe("planDeploy", () => {
   it("plans creates for new rules", () => {
     const plan = planDeploy([kibanaRule(1)], [], options);
-    expect(plan.steps).toEqual([{ action: "create", ruleId: kibanaRule(1).rule_id, name: "Generated rule 0001", rule: kibanaRule(1) }]);
+    expect(plan.steps).toEqual([
+      {
+        action: "create",
+        ruleId: kibanaRule(1).rule_id,
+        name: "Generated rule 0001",
+        rule: kibanaRule(1),
+      },
+    ]);
     expect(planWrites(plan)).toBe(true);
   });
 
@@ -42,7 +56,12 @@ describe("planDeploy", () => {
   });
 
   it("diffs an updated rule by field", () => {
-    const local = { ...kibanaRule(1), severity: "high" as const, risk_score: 73, version: 2 };
+    const local = {
+      ...kibanaRule(1),
+      severity: "high" as const,
+      risk_score: 73,
+      version: 2,
+    };
     const [step] = planDeploy([local], [remoteOf(1)], options).steps;
     expect(step).toMatchObject({
       action: "update",
@@ -58,25 +77,49 @@ describe("planDeploy", () => {
   it("reports drift after a remote edit", () => {
     const remote = remoteOf(1, { query: "process where true" });
     const [step] = planDeploy([kibanaRule(1)], [remote], options).steps;
-    expect(step).toMatchObject({ action: "drift", overwrite: false, changes: [{ field: "query", before: "process where true" }] });
-    expect(planDeploy([kibanaRule(1)], [remote], { ...options, force: true }).steps[0]).toMatchObject({ action: "drift", overwrite: true });
+    expect(step).toMatchObject({
+      action: "drift",
+      overwrite: false,
+      changes: [{ field: "query", before: "process where true" }],
+    });
+    expect(
+      planDeploy([kibanaRule(1)], [remote], { ...options, force: true })
+        .steps[0],
+    ).toMatchObject({ action: "drift", overwrite: true });
   });
 
   it("treats an added exception as drift", () => {
-    const exception = [{ id: "x", list_id: "l", type: "detection", namespace_type: "single" }];
-    const [step] = planDeploy([kibanaRule(1)], [remoteOf(1, { exceptions_list: exception })], options).steps;
-    expect(step).toMatchObject({ action: "drift", changes: [{ field: "exceptions_list", before: exception, after: undefined }] });
+    const exception = [
+      { id: "x", list_id: "l", type: "detection", namespace_type: "single" },
+    ];
+    const [step] = planDeploy(
+      [kibanaRule(1)],
+      [remoteOf(1, { exceptions_list: exception })],
+      options,
+    ).steps;
+    expect(step).toMatchObject({
+      action: "drift",
+      changes: [
+        { field: "exceptions_list", before: exception, after: undefined },
+      ],
+    });
   });
 
   it("rewrites a rule without deploy record", () => {
-    const remote = remoteOf(1, { meta: { kibana_siem_app_url: "https://kibana/app/security" } });
+    const remote = remoteOf(1, {
+      meta: { kibana_siem_app_url: "https://kibana/app/security" },
+    });
     const [step] = planDeploy([kibanaRule(1)], [remote], options).steps;
     expect(step?.action).toBe("update");
   });
 
   it("prunes only managed rules", () => {
     const unmanaged = remoteOf(3, { tags: ["Team rule"] });
-    const plan = planDeploy([kibanaRule(1)], [remoteOf(1), remoteOf(2), unmanaged], { ...options, prune: true });
+    const plan = planDeploy(
+      [kibanaRule(1)],
+      [remoteOf(1), remoteOf(2), unmanaged],
+      { ...options, prune: true },
+    );
     expect(plan.steps.map((step) => [step.action, step.ruleId])).toEqual([
       ["unchanged", kibanaRule(1).rule_id],
       ["delete", kibanaRule(2).rule_id],
@@ -86,7 +129,9 @@ describe("planDeploy", () => {
 
 describe("comparableRule", () => {
   it("drops Kibana defaults and ecs flags", () => {
-    const compared = comparableRule(remoteOf(1, { throttle: "no_actions", output_index: "" }));
+    const compared = comparableRule(
+      remoteOf(1, { throttle: "no_actions", output_index: "" }),
+    );
     expect(Object.keys(compared)).not.toContain("to");
     expect(Object.keys(compared)).not.toContain("throttle");
     expect(compared.required_fields).toEqual([
@@ -99,7 +144,9 @@ describe("comparableRule", () => {
 describe("bodyToDeploy", () => {
   it("records the hash in meta", () => {
     const body = bodyToDeploy(kibanaRule(1));
-    expect(body.meta).toEqual({ [META_KEY]: { deployed_sha256: deployHash(kibanaRule(1) as never) } });
+    expect(body.meta).toEqual({
+      [META_KEY]: { deployed_sha256: deployHash(kibanaRule(1) as never) },
+    });
     expect(diffRules(remoteOf(1), body as never)).toEqual([]);
   });
 });

@@ -5,8 +5,11 @@ const base: KibanaRule = JSON.parse(
   readFileSync("test/fixtures/kibana/rule/expected.rule.json", "utf8"),
 );
 
-/** A valid built rule body with a distinct rule_id and name per index. */
-export function kibanaRule(index: number, overrides: Partial<KibanaRule> = {}): KibanaRule {
+/** Returns a valid built rule body with a distinct rule_id and name per index. */
+export function kibanaRule(
+  index: number,
+  overrides: Partial<KibanaRule> = {},
+): KibanaRule {
   const suffix = String(index).padStart(4, "0");
   return {
     ...structuredClone(base),

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { KibanaRuleError } from "../../src/kibana/errors.js";
-import { buildKibanaRule, type KibanaRuleInput } from "../../src/kibana/rule.js";
+import {
+  buildKibanaRule,
+  type KibanaRuleInput,
+} from "../../src/kibana/rule.js";
 import { sigmaRule } from "./sigma-fixture.js";
 
 const expected = JSON.parse(
@@ -34,16 +37,20 @@ describe("buildKibanaRule", () => {
   });
 
   it("maps informational to low 21", () => {
-    const body = buildKibanaRule(input({ rule: sigmaRule({ level: "informational" }) }));
+    const body = buildKibanaRule(
+      input({ rule: sigmaRule({ level: "informational" }) }),
+    );
     expect(body.severity).toBe("low");
     expect(body.risk_score).toBe(21);
   });
 
   it("maps each level to its band", () => {
-    const bands = (["low", "medium", "high", "critical"] as const).map((level) => {
-      const body = buildKibanaRule(input({ rule: sigmaRule({ level }) }));
-      return [body.severity, body.risk_score];
-    });
+    const bands = (["low", "medium", "high", "critical"] as const).map(
+      (level) => {
+        const body = buildKibanaRule(input({ rule: sigmaRule({ level }) }));
+        return [body.severity, body.risk_score];
+      },
+    );
     expect(bands).toEqual([
       ["low", 21],
       ["medium", 47],
@@ -53,14 +60,18 @@ describe("buildKibanaRule", () => {
   });
 
   it("rejects a rule id of None", () => {
-    const message = messageOf(() => buildKibanaRule(input({ rule: sigmaRule({ id: "None" }) })));
+    const message = messageOf(() =>
+      buildKibanaRule(input({ rule: sigmaRule({ id: "None" }) })),
+    );
     expect(message).toBe(
       'rules/example.yml: rule_id: invalid input, got "None". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
     );
   });
 
   it("rejects an empty rule id", () => {
-    const message = messageOf(() => buildKibanaRule(input({ rule: sigmaRule({ id: "" }) })));
+    const message = messageOf(() =>
+      buildKibanaRule(input({ rule: sigmaRule({ id: "" }) })),
+    );
     expect(message).toBe(
       'rules/example.yml: rule_id: too small: expected string to have >=1 characters, got "". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
     );
@@ -99,6 +110,8 @@ describe("buildKibanaRule", () => {
 
   it("limits related integrations to given sources", () => {
     const body = buildKibanaRule(input({ sources: ["system"] }));
-    expect(body.related_integrations).toEqual([{ package: "system", version: ">=1.6.4" }]);
+    expect(body.related_integrations).toEqual([
+      { package: "system", version: ">=1.6.4" },
+    ]);
   });
 });

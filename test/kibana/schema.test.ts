@@ -38,7 +38,8 @@ describe("validateRuleBody", () => {
     expect(issue).toEqual({
       path: "severity",
       value: "informational",
-      problem: 'invalid option: expected one of "low"|"medium"|"high"|"critical", got',
+      problem:
+        'invalid option: expected one of "low"|"medium"|"high"|"critical", got',
       fix: "Use low, medium, high or critical.",
     });
   });
@@ -75,10 +76,13 @@ describe("validateRuleBody", () => {
 
   it("rejects a malformed technique reference", () => {
     const threat = structuredClone(valid.threat);
-    threat[0].technique[0].reference = "https://attack.mitre.org/techniques/T1047";
+    threat[0].technique[0].reference =
+      "https://attack.mitre.org/techniques/T1047";
     const [issue] = validateRuleBody({ ...valid, threat });
     expect(issue!.path).toBe("threat[0].technique[0].reference");
-    expect(issue!.fix).toBe("Build threat from attack.* tags with ids and URLs from ATT&CK.");
+    expect(issue!.fix).toBe(
+      "Build threat from attack.* tags with ids and URLs from ATT&CK.",
+    );
   });
 
   it("rejects required fields without ecs", () => {

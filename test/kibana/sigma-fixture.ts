@@ -1,6 +1,6 @@
 import type { SigmaRule } from "../../src/sigma/model.js";
 
-/** A minimal validated Sigma rule for Kibana stage tests; metadata only. */
+/** Returns a minimal validated Sigma rule (metadata only) for Kibana stage tests. */
 export function sigmaRule(overrides: Partial<SigmaRule> = {}): SigmaRule {
   return {
     file: "rules/example.yml",

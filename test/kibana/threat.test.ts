@@ -49,7 +49,10 @@ describe("buildThreat", () => {
 
   it("maps a lone technique to all tactics", () => {
     const { threat } = buildThreat(["attack.t1546.003"]);
-    expect(threat.map((entry) => entry.tactic.id)).toEqual(["TA0003", "TA0004"]);
+    expect(threat.map((entry) => entry.tactic.id)).toEqual([
+      "TA0003",
+      "TA0004",
+    ]);
     expect(threat[1]!.technique[0]!.subtechnique).toEqual([wmiSubscription]);
   });
 
@@ -69,7 +72,11 @@ describe("buildThreat", () => {
   });
 
   it("ignores groups, software and other tags", () => {
-    const { threat, issues } = buildThreat(["attack.g0016", "attack.s0002", "cve.2021-1675"]);
+    const { threat, issues } = buildThreat([
+      "attack.g0016",
+      "attack.s0002",
+      "cve.2021-1675",
+    ]);
     expect(threat).toEqual([]);
     expect(issues).toEqual([]);
   });
