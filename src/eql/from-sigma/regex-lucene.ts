@@ -82,6 +82,8 @@ function emitSequence(nodes: RegexNode[], context: EmitContext, openStart: boole
     start = 1;
     if (onlyNode) suffix = "";
   }
+  // NOTE: `$` matches only at the very end of the value, as in JavaScript
+  // and RE2; PCRE would also match before a final line feed.
   if (end > start && openEnd && last.kind === "end") {
     suffix = context.multiline ? `(${"\n"}.*)?` : "";
     end -= 1;

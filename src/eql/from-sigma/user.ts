@@ -97,6 +97,8 @@ export function splitUserPattern(pattern: SigmaString): Split[] {
       splits.push(makeSplit(concatStrings(before, { parts: [any] }), concatStrings({ parts: [any] }, after)));
     }
   });
+  // NOTE: a value without a backslash also matches the name of a user who
+  // has a domain, so `User: SYSTEM` matches NT AUTHORITY\SYSTEM.
   if (backslashes === 0) splits.push({ domain: null, name: pattern });
   return splits;
 }

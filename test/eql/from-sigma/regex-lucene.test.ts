@@ -76,3 +76,11 @@ describe("toLuceneRegex", () => {
     );
   });
 });
+
+describe("toLuceneRegex on line ends", () => {
+  it.fails("matches $ before a final line feed as PCRE does", () => {
+    const pattern = lucene("abc$");
+    const regexp = new RegExp(`^(?:${luceneToJsRegExpSource(pattern)})$`, "s");
+    expect(regexp.test("xabc\n")).toBe(true);
+  });
+});
