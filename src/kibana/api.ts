@@ -248,6 +248,8 @@ function partialBulkFailure(error: unknown): { text: string } {
 }
 
 /** Exports rules by rule_id (all rules when empty) as Kibana's NDJSON. */
+// NOTE: Kibana exports at most 10,000 rules per request (maxRuleImportExportSize),
+// so a backup of more managed rules fails with Kibana's 400 message.
 export async function exportRules(
   client: KibanaClient,
   ruleIds: string[],
