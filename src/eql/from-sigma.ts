@@ -1,7 +1,7 @@
 /**
- * Converts a validated Sigma rule into an EQL event query: the logsource
- * picks the event category, base condition, index patterns and field table;
- * each search becomes an expression and the condition combines them.
+ * Converts a validated Sigma rule into an EQL event query. The logsource
+ * picks the event category, base condition, index patterns and field table.
+ * Each search becomes an expression, and the condition combines them.
  */
 import type { EqlQuery, Expr } from "./ast.js";
 import { printEql } from "./print.js";
@@ -70,9 +70,13 @@ function lineOf(rule: SigmaRule, key: string): { line?: number } {
 
 function baseExpr(term: BaseTerm, where: { file: string; path: string }): Expr {
   checkEcsField(term.field, where);
-  return typeof term.equals === "string"
-    ? compare("==", field(term.field), literal(term.equals))
-    : inList(field(term.field), term.equals, false);
+  const matches =
+    typeof term.equals === "string"
+      ? compare("==", field(term.field), literal(term.equals))
+      : inList(field(term.field), term.equals, false);
+  if (!term.orMissing) return matches;
+  const missing = compare("==", field(term.field), literal(null));
+  return { kind: "or", operands: [matches, missing] };
 }
 
 class SearchConverter {

@@ -10,6 +10,8 @@ import type { SigmaLogsource } from "./model.js";
 export interface BaseTerm {
   field: string;
   equals: string | string[];
+  /** Also accept events without the field, for sources that never set it. */
+  orMissing?: boolean;
 }
 
 export interface LogsourceTarget {
@@ -48,7 +50,10 @@ const logsources: LogsourceEntry[] = [
       category: "process",
       base: [
         { field: "event.type", equals: "start" },
-        { field: "host.os.type", equals: "windows" },
+        // Defender XDR process events carry no host.os.type, because the
+        // m365_defender pipeline sets it only from OSPlatform, which
+        // DeviceProcessEvents lacks. A missing value therefore passes.
+        { field: "host.os.type", equals: "windows", orMissing: true },
       ],
       indexPatterns: [
         "logs-endpoint.events.process-*",
