@@ -26,6 +26,11 @@ export interface EsDoubleOptions {
   password?: string;
   /** Decides whether an EQL query matches a document; the test supplies it. */
   eqlMatches?: (query: string, document: Doc) => boolean;
+  /**
+   * Returns the alert documents of an alerts index at search time, so a test
+   * can build alerts from the rules Kibana holds when the harness reads them.
+   */
+  alertsFor?: (index: string) => Array<{ _id: string; _source: Doc }>;
 }
 
 export interface EsLoggedRequest {
@@ -45,8 +50,8 @@ export class ElasticsearchDouble {
   /** Alert documents by index name, which tests add. */
   readonly alertIndices = new Map<string, Array<{ _id: string; _source: Doc }>>();
   private server?: Server;
-  private readonly options: Required<Omit<EsDoubleOptions, "eqlMatches">> &
-    Pick<EsDoubleOptions, "eqlMatches">;
+  private readonly options: Required<Omit<EsDoubleOptions, "eqlMatches" | "alertsFor">> &
+    Pick<EsDoubleOptions, "eqlMatches" | "alertsFor">;
 
   constructor(options: EsDoubleOptions = {}) {
     this.options = { version: "9.5.7", username: "elastic", password: "secret", ...options };
@@ -186,6 +191,8 @@ export class ElasticsearchDouble {
   }
 
   private search(index: string, request: Record<string, unknown>): Reply {
+    const provided = this.options.alertsFor?.(index);
+    if (provided) this.alertIndices.set(`.internal${index}-000001`, provided);
     const alerts = [...this.alertIndices].filter(([name]) => wildcard(index).test(name) || name.startsWith(`.internal${index}-`));
     const hits = alerts.flatMap(([name, docs]) =>
       docs.filter((doc) => matchesQuery(request.query, doc._source)).map((doc) => ({ _index: name, _id: doc._id, _score: null, _source: doc._source })),

@@ -209,10 +209,10 @@ describe("ElasticsearchTarget", () => {
       readFileSync("test/fixtures/alerts/eql-alerts-9.x.json", "utf8"),
     ) as { hits: { hits: Array<{ _id: string; _source: Record<string, unknown> }> } };
     double.alertIndices.set(
-      ".internal.alerts-security.alerts-verify-verifyab12-000001",
+      ".internal.alerts-security.alerts-detections-verifyab12-000001",
       response.hits.hits.map(({ _id, _source }) => ({ _id, _source })),
     );
-    const hits = await target.searchAlerts("verify-verifyab12", [
+    const hits = await target.searchAlerts("detections-verifyab12", [
       "8d0e4b6a-1c2f-4e8a-b7d9-3a5c6e7f8091",
     ]);
     expect(hits.map((hit) => hit._id)).toEqual([response.hits.hits[1]?._id]);
@@ -227,8 +227,8 @@ describe("ElasticsearchTarget", () => {
     );
     const kept = prepareDocuments([loadedEvent("c", "system.security")], "verifycd34", now);
     await target.index([...documents, ...kept], silentProgress);
-    double.alertIndices.set(".internal.alerts-security.alerts-verify-verifyab12-000001", []);
-    await target.cleanUp("verifyab12", names, "verify-verifyab12");
+    double.alertIndices.set(".internal.alerts-security.alerts-detections-verifyab12-000001", []);
+    await target.cleanUp("verifyab12", names, "detections-verifyab12");
     expect(double.dataStreams()).toEqual(["logs-system.security-verifycd34"]);
     expect(double.templates.size).toBe(0);
     expect(double.alertIndices.size).toBe(0);

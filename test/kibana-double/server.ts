@@ -12,6 +12,7 @@ import {
 } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { RuleRuns, routeSpaces } from "./rule-runs.js";
 import {
   ConflictError,
   NotFoundError,
@@ -70,6 +71,8 @@ export interface LoggedRequest {
 
 export class KibanaDouble {
   readonly requests: LoggedRequest[] = [];
+  /** Rule runs: scripted execution summaries and received manual runs. */
+  readonly runs = new RuleRuns();
   private readonly stores = new Map<string, RuleStore>();
   private readonly faults: Fault[] = [];
   private server?: Server;
@@ -203,6 +206,11 @@ export class KibanaDouble {
         message: "Request must contain a kbn-xsrf header.",
       });
     }
+    if (path.startsWith("/api/spaces/space")) {
+      const major = Number(this.options.version.split(".")[0]);
+      const newStore = () => new RuleStore(major);
+      return reply(...routeSpaces(method, path, body.toString("utf8"), this.stores, newStore));
+    }
     const store = this.stores.get(space);
     if (!store)
       return reply(404, {
@@ -210,14 +218,17 @@ export class KibanaDouble {
         error: "Not Found",
         message: `Saved object [space/${space}] not found`,
       });
-    const [status, payload] = routeRequest(
-      this.options,
-      store,
-      method,
-      path,
-      url.searchParams,
-      req.headers["content-type"] ?? "",
-      body,
+    const request = { method, path, body: body.toString("utf8") };
+    const [status, payload] = this.runs.route(this.options.version, store, request, () =>
+      routeRequest(
+        this.options,
+        store,
+        method,
+        path,
+        url.searchParams,
+        req.headers["content-type"] ?? "",
+        body,
+      ),
     );
     if (fault?.kind === "drop") {
       entry.status = -1;
