@@ -53,7 +53,7 @@ export function printExprFlat(expr: Expr): string {
 
 /**
  * Quotes a string as an EQL string literal. Backslash, double quote, line
- * feed, carriage return and tab get their short escapes; other control
+ * feed, carriage return and tab get their short escapes. Other control
  * characters get `\u{XX}`, which Elasticsearch's EQL lexer reads as a code
  * point of 2 to 8 hex digits.
  */

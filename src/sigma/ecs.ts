@@ -4,7 +4,7 @@
  */
 import { EcsFlat } from "@elastic/ecs";
 
-/** How EQL can compare a field, from its Elasticsearch type. */
+/** Class of a field by the EQL operators its Elasticsearch type accepts. */
 export type FieldClass = "string" | "number" | "ip" | "boolean" | "date" | "text" | "other";
 
 interface EcsEntry {

@@ -5,7 +5,7 @@
  * that ECS defines (such as `process.name`) passes through unchanged.
  */
 
-/** How one Sigma field becomes ECS fields. */
+/** Mapping of one Sigma field to ECS fields. */
 export type FieldMapping =
   | { kind: "ecs"; field: string }
   /**

@@ -102,7 +102,7 @@ describe("convertRuleTree over the SigmaHQ corpus", () => {
       const base = condition?.kind === "and" ? condition.operands.slice(0, 2) : [];
       expect(base.map((expr) => printEql({ kind: "event", category: "any", condition: expr, pipes: [] }))).toEqual([
         'any where event.type == "start"',
-        'any where host.os.type == "windows"',
+        'any where host.os.type == "windows" or host.os.type == null',
       ]);
     }
   });

@@ -66,7 +66,7 @@ describe("lookupLogsource", () => {
         category: "process",
         base: [
           { field: "event.type", equals: "start" },
-          { field: "host.os.type", equals: "windows" },
+          { field: "host.os.type", equals: "windows", orMissing: true },
         ],
         indexPatterns: [
           "logs-endpoint.events.process-*",

@@ -3,7 +3,8 @@
  * ECS (and Elastic's Windows integration) stores one field per algorithm, so
  * each value maps to the field its `ALGORITHM=` prefix names. A value that
  * may continue (`contains` or `startswith`) and is shorter than a full hash
- * becomes a prefix pattern; otherwise it is an exact, case-insensitive match.
+ * becomes a prefix pattern. Any other value is an exact, case-insensitive
+ * match.
  */
 import type { Expr } from "../ast.js";
 import { UnsupportedFeatureError } from "../../sigma/errors.js";

@@ -2,7 +2,7 @@
  * Translates a parsed Sigma regular expression into Lucene's regular
  * expression syntax, which Elasticsearch's EQL `regex` and `regex~` use.
  * A Lucene regexp has no anchors and must match the whole value, so an
- * unanchored Sigma pattern gets `.*` on each open side; a `^` or `$` at the
+ * unanchored Sigma pattern gets `.*` on each open side. A `^` or `$` at the
  * edge of the pattern (or of a leading or trailing group) closes that side.
  * Every literal character other than a letter, digit, space or non-ASCII
  * character is backslash-escaped, because Elasticsearch enables all Lucene
@@ -59,7 +59,7 @@ function emitAlternatives(
 /**
  * Emits a sequence. `openStart` means the text before it is unconstrained
  * (Sigma's search semantics), so it needs a `.*` prefix unless it begins
- * with `^`; `openEnd` likewise for the end.
+ * with `^`. `openEnd` means the same for the end.
  */
 function emitSequence(nodes: RegexNode[], context: EmitContext, openStart: boolean, openEnd: boolean): string {
   if (nodes.length === 0) {

@@ -1,7 +1,7 @@
 /**
  * Parser for the regular expressions of Sigma's `re` modifier. Sigma
  * specifies a PCRE subset (anchors, `.`, quantifiers, classes, groups,
- * alternation); this parser also reads the common extras (`\d`, `\w`, `\s`,
+ * alternation). This parser also reads the common extras (`\d`, `\w`, `\s`,
  * non-capturing and named groups, lazy quantifiers, a leading `(?i)`), and
  * raises UnsupportedFeatureError for constructs that no Lucene regular
  * expression can express, such as lookarounds and backreferences.

@@ -2,10 +2,10 @@
  * String matching in EQL for Sigma string values. Sigma matches
  * case-insensitively unless `cased` is set, so values become `:`, `in~` and
  * `like~` (or `==`, `in` and `like` with `cased`). EQL's `*` and `?` are
- * always wildcards in `:` and `like` patterns and have no escape (the
- * Elasticsearch EQL parser turns them into LIKE wildcards unconditionally),
- * so a value with a literal `*` or `?` uses equality when it has no wildcard,
- * and a Lucene regular expression when it has both.
+ * always wildcards in `:` and `like` patterns and have no escape, because
+ * the Elasticsearch EQL parser turns them into LIKE wildcards
+ * unconditionally. So a value with a literal `*` or `?` uses equality when
+ * it has no wildcard, and a Lucene regular expression when it has both.
  */
 import type { Expr, FieldExpr } from "../ast.js";
 import type { SigmaString } from "../../sigma/sigma-string.js";
@@ -39,8 +39,8 @@ function likeExpr(target: FieldExpr, values: SigmaString[], cased: boolean): Exp
 }
 
 /**
- * Exact matches. A single case-insensitive value uses `:`, unless it holds
- * a `*` or `?`, which `:` would read as a wildcard.
+ * Builds exact matches. A single case-insensitive value uses `:`, unless it
+ * contains a `*` or `?`, which `:` would read as a wildcard.
  */
 function equalsExpr(target: FieldExpr, texts: string[], cased: boolean): Expr {
   if (texts.length === 1) {

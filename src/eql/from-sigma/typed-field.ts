@@ -130,7 +130,7 @@ function stringsExpr(
     : inList(field(path), texts, false);
 }
 
-/** The text of a value without wildcards; wildcards need a keyword field. */
+/** Returns the text of a value, rejecting wildcards outside keyword fields. */
 function plainString(path: string, fieldClass: FieldClass, value: SigmaString, where: SourceLocation): string {
   if (!hasWildcard(value)) return plainText(value);
   throw new UnsupportedFeatureError(

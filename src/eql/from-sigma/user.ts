@@ -1,5 +1,5 @@
 /**
- * Sigma's `User` field holds `DOMAIN\name` (Sysmon writes `NT AUTHORITY\SYSTEM`),
+ * Sigma's `User` field contains `DOMAIN\name` (Sysmon writes `NT AUTHORITY\SYSTEM`),
  * while ECS keeps the parts apart in `user.domain` and `user.name`, as
  * Elastic's Windows integration splits them. A Sigma pattern is matched
  * against `domain\name` by trying every place the separating backslash can
