@@ -1,6 +1,6 @@
 /**
  * Property tests: for random values and modifiers, the converted query
- * matches a generated event exactly when Sigma's semantics say it should.
+ * matches a generated event exactly when Sigma's semantics match it.
  * The embedded EQL engine evaluates the query; a JavaScript RegExp built
  * from the Sigma value is the reference. Letters are ASCII, because
  * Elasticsearch folds case for `regex~` in ASCII only.
@@ -78,9 +78,12 @@ function referenceRegExp(raw: string, cased: boolean): RegExp {
 function eventFor(raw: string): fc.Arbitrary<string> {
   const filled = fc.array(plainText, { minLength: 8, maxLength: 8 }).map((fills) => {
     let index = 0;
-    return parseSigmaString(raw)
-      .parts.map((part) => (part.kind === "text" ? part.text : part.char === "*" ? fills[index++]! : (fills[index++]![0] ?? "x")))
-      .join("");
+    const pieces = parseSigmaString(raw).parts.map((part) => {
+      if (part.kind === "text") return part.text;
+      const fill = fills[index++]!;
+      return part.char === "*" ? fill : (fill[0] ?? "x");
+    });
+    return pieces.join("");
   });
   const recased = filled.map((text) => text.toUpperCase());
   return fc.oneof(filled, recased, plainText);
