@@ -54,6 +54,24 @@ describe("convertSigmaRule", () => {
     ]);
   });
 
+  it("compares numbers with lt", () => {
+    const yaml = `${header}detection:
+    selection:
+        ProcessId|lt: 5
+    condition: selection
+`;
+    expect(convertText(yaml).split("\n").pop()).toBe("  process.pid < 5");
+  });
+
+  it("escapes control characters in values", () => {
+    const yaml = `${header}detection:
+    selection:
+        CommandLine: "a\\x01b\\rc"
+    condition: selection
+`;
+    expect(convertText(yaml).split("\n").pop()).toBe('  process.command_line : "a\\u{01}b\\rc"');
+  });
+
   it("rejects a keyword selection without a field", () => {
     const yaml = `${header}detection:
     keywords:
