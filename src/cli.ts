@@ -13,9 +13,11 @@ import { type CommandContext, ExitCode } from "./cli/context.js";
 import { registerIngestCommand } from "./cli/ingest.js";
 import { registerConvertCommand } from "./cli/convert.js";
 import { registerBuildCommand } from "./cli/build.js";
+import { registerVerifyCommand } from "./cli/verify.js";
 import { registerPlanCommand } from "./cli/plan.js";
 import { registerDeployCommand } from "./cli/deploy.js";
 import { registerExportCommand } from "./cli/export.js";
+import { registerSynthesizeCommand } from "./cli/synthesize.js";
 
 const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -39,9 +41,11 @@ export function createProgram(context: CommandContext): Command {
   registerIngestCommand(program, context);
   registerConvertCommand(program, context);
   registerBuildCommand(program, context);
+  registerVerifyCommand(program, context);
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
   registerExportCommand(program, context);
+  registerSynthesizeCommand(program, context);
   return program;
 }
 

@@ -1,13 +1,16 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   dataStreamOf,
   EventFileError,
   getField,
+  type LoadedEvent,
   parseEventArray,
   parseEventLine,
   readEventFile,
   readEventLines,
 } from "../../src/harness/events.js";
+import { splitSecurityCommandLine, splitWindowsCommandLine } from "../../src/harness/winlog.js";
 
 const FIXTURES = "test/fixtures/harness";
 
@@ -148,5 +151,70 @@ describe("readEventFile", () => {
     await expect(readEventFile(`${FIXTURES}/absent.ndjson`)).rejects.toThrow(
       /^test\/fixtures\/harness\/absent\.ndjson: cannot read the file \(ENOENT: no such file or directory, open '.+absent\.ndjson'\)\.$/,
     );
+  });
+});
+
+describe("event fixtures", () => {
+  const folder = "test/fixtures/events";
+
+  async function fixtureEvents(source: string): Promise<LoadedEvent[]> {
+    const files = readdirSync(`${folder}/${source}`).filter((name) => name.endsWith(".ndjson"));
+    const events: LoadedEvent[] = [];
+    for (const name of files) events.push(...(await readEventFile(`${folder}/${source}/${name}`)));
+    return events;
+  }
+
+  function argsOf(loaded: LoadedEvent): unknown {
+    return getField(loaded.document, "process.args");
+  }
+
+  function commandLineOf(loaded: LoadedEvent): string {
+    return getField(loaded.document, "process.command_line") as string;
+  }
+
+  it("split 4688 command lines like the ingest mapping", async () => {
+    for (const loaded of await fixtureEvents("system_security")) {
+      expect([loaded.id, argsOf(loaded)]).toEqual([
+        loaded.id,
+        splitSecurityCommandLine(commandLineOf(loaded)),
+      ]);
+    }
+  });
+
+  it("split argv sources like the ingest mapping", async () => {
+    const events = [...(await fixtureEvents("endpoint")), ...(await fixtureEvents("crowdstrike"))];
+    for (const loaded of events) {
+      expect([loaded.id, argsOf(loaded)]).toEqual([
+        loaded.id,
+        splitWindowsCommandLine(commandLineOf(loaded)),
+      ]);
+    }
+  });
+
+  it("place each source in its data stream", async () => {
+    const streams: Record<string, string> = {
+      endpoint: "logs-endpoint.events.process-default",
+      m365_defender: "logs-m365_defender.event-default",
+      crowdstrike: "logs-crowdstrike.fdr-default",
+      system_security: "logs-system.security-default",
+      missing_fields: "logs-system.security-default",
+    };
+    for (const [source, stream] of Object.entries(streams)) {
+      const indices = new Set((await fixtureEvents(source)).map((loaded) => loaded.index));
+      expect([source, [...indices]]).toEqual([source, [stream]]);
+    }
+  });
+
+  it("list every event in expected.tsv", async () => {
+    const ids = readFileSync(`${folder}/expected.tsv`, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((row) => row.split("\t")[0]);
+    const sources = ["endpoint", "m365_defender", "crowdstrike", "system_security", "missing_fields"];
+    const events: LoadedEvent[] = [];
+    for (const source of sources) events.push(...(await fixtureEvents(source)));
+    expect(events.map((loaded) => loaded.id).sort()).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
