@@ -5,6 +5,7 @@
  * triple double quotes, and `//` and nested `/* *\/` comments.
  */
 import { EqlSyntaxError, type SourcePosition } from "./errors.js";
+import { scanString } from "./string-literal.js";
 
 export type TokenKind =
   | "identifier"
@@ -78,17 +79,6 @@ const OPERATORS = [
   "|",
   "?",
 ];
-
-const ESCAPES: Record<string, string> = {
-  t: "\t",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  '"': '"',
-  "'": "'",
-  "\\": "\\",
-};
 
 /** Splits EQL text into tokens; raises EqlSyntaxError on invalid text. */
 export function tokenize(text: string): Token[] {
@@ -247,94 +237,12 @@ class Lexer {
   }
 
   private readString(start: number): Token {
-    const char = this.text[start];
-    if (char === "?") {
-      this.fail(
-        `use triple double quotes (""") for a raw string, ` +
-          `not ?${this.text[start + 1]}`,
-      );
-    }
-    if (char === "'") {
-      this.fail(
-        "use double quotes (\") for a string, not single quotes ('): " +
-          "Elasticsearch rejects single-quoted strings",
-      );
-    }
-    if (this.text.startsWith('"""', start)) return this.readRawString(start);
-    return this.readEscapedString(start);
-  }
-
-  /** `"""text"""`: no escapes, no line breaks, up to two trailing quotes. */
-  private readRawString(start: number): Token {
-    let end = start + 3;
-    for (;;) {
-      const char = this.text[end];
-      if (char === undefined || char === "\n" || char === "\r") {
-        this.fail('unterminated raw string: add the closing """', start);
-      }
-      if (this.text.startsWith('"""', end)) break;
-      end++;
-    }
-    end += 3;
-    for (let extra = 0; extra < 2 && this.text[end] === '"'; extra++) end++;
+    const scanned = scanString(this.text, start, (reason, at) =>
+      this.fail(reason, at),
+    );
     const position = this.position(start);
-    const text = this.text.slice(start, end);
-    this.advance(end - start);
-    return { kind: "string", value: text.slice(3, -3), text, position };
-  }
-
-  private readEscapedString(start: number): Token {
-    let value = "";
-    let i = start + 1;
-    for (;;) {
-      const char = this.text[i];
-      if (char === undefined || char === "\n" || char === "\r") {
-        this.fail('unterminated string: add the closing "', start);
-      }
-      if (char === '"') break;
-      if (char !== "\\") {
-        value += char;
-        i++;
-        continue;
-      }
-      const next = this.text[i + 1] ?? "";
-      if (next === "u") {
-        const decoded = this.readUnicodeEscape(i);
-        value += decoded.text;
-        i = decoded.end;
-      } else if (next in ESCAPES) {
-        value += ESCAPES[next];
-        i += 2;
-      } else {
-        this.fail(`invalid escape sequence \\${next} in string`, i);
-      }
-    }
-    const position = this.position(start);
-    const text = this.text.slice(start, i + 1);
-    this.advance(i + 1 - start);
-    return { kind: "string", value, text, position };
-  }
-
-  /** Decodes `\u{XXXX}` at `at`: 2 to 8 hex digits, no surrogates. */
-  private readUnicodeEscape(at: number): { text: string; end: number } {
-    const match = /^\\u\{([0-9A-Fa-f]*)\}/.exec(this.text.slice(at, at + 16));
-    if (!match) {
-      this.fail("invalid unicode escape: write \\u{XXXX} with hex digits", at);
-    }
-    const hex = match[1]!;
-    if (hex.length < 2 || hex.length > 8) {
-      this.fail(
-        `unicode escape ${match[0]} has ${hex.length} hex digits; use 2 to 8`,
-        at,
-      );
-    }
-    const code = Number.parseInt(hex, 16);
-    if (code >= 0xd800 && code <= 0xdfff) {
-      this.fail(`invalid unicode escape ${match[0]}: a surrogate code`, at);
-    }
-    if (code > 0x10ffff) {
-      this.fail(`invalid unicode escape ${match[0]}: beyond U+10FFFF`, at);
-    }
-    return { text: String.fromCodePoint(code), end: at + match[0].length };
+    const text = this.text.slice(start, scanned.end);
+    this.advance(scanned.end - start);
+    return { kind: "string", value: scanned.value, text, position };
   }
 }

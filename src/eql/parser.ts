@@ -88,6 +88,13 @@ function parseSequence(stream: TokenStream): SequenceQuery {
   }
   const stages: QueryStage[] = [];
   while (isStageStart(stream)) stages.push(parseStage(stream, true));
+  if (
+    !stream.isAt("until") &&
+    !stream.isAt("|") &&
+    stream.peek().kind !== "eof"
+  ) {
+    stream.mismatch("'[', 'until', '|' or end of query");
+  }
   let until: QueryStage | null = null;
   const untilToken = stream.accept("until");
   if (untilToken) {

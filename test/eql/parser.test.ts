@@ -326,7 +326,7 @@ describe("parseEql errors", () => {
     ],
     [
       "sequence [a where true] [b where true] fork=true",
-      "line 1:40: mismatched input 'fork', expected '|' or end of query",
+      "line 1:40: mismatched input 'fork', expected '[', 'until', '|' or end of query",
     ],
     [
       "sequence ![a where true] ![b where true]",
