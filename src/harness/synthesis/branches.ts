@@ -1,7 +1,7 @@
 /**
  * Splits an EQL condition into its OR branches: conjunctions of atoms, each
  * atom possibly negated, in disjunctive normal form. `not` is pushed down to
- * the atoms with De Morgan's laws. A condition whose normal form would hold
+ * the atoms with De Morgan's laws. A condition whose normal form would have
  * more than `maxBranches` branches gets a covering set instead, in which
  * every operand of every `or` appears in at least one branch.
  */
@@ -33,13 +33,67 @@ export function branchesOf(
   if (countBranches(condition, false) <= maxBranches) {
     return { branches: expand(condition, false), covering: false };
   }
-  const width = widestChoice(condition, false);
+  return { branches: coveringBranches(condition), covering: true };
+}
+
+/** Operand choices forced at OR-acting nodes, by node. */
+type Choices = Map<Expr, number>;
+
+/**
+ * Returns one branch per operand of every OR-acting node: the branch takes
+ * that operand there, the operands leading to that node above it, and the
+ * first operand that can hold everywhere else. Duplicates are dropped.
+ */
+function coveringBranches(condition: Expr): Branch[] {
+  const targets: Choices[] = [new Map()];
+  collectChoices(condition, false, new Map(), targets);
   const branches: Branch[] = [];
-  for (let choice = 0; choice < width; choice += 1) {
-    const branch = select(condition, false, choice);
-    if (branch) branches.push(branch);
+  const seen = new Set<string>();
+  for (const forced of targets) {
+    const branch = select(condition, false, forced);
+    if (!branch) continue;
+    const key = branch
+      .map((literal) => `${literal.negated ? "!" : ""}${atomKey(literal.atom)}`)
+      .join("&");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    branches.push(branch);
   }
-  return { branches, covering: true };
+  return branches;
+}
+
+/** Adds, for every operand of every OR-acting node, the choices that reach it. */
+function collectChoices(
+  expr: Expr,
+  negated: boolean,
+  path: Choices,
+  targets: Choices[],
+): void {
+  if (expr.kind === "not") {
+    collectChoices(expr.operand, !negated, path, targets);
+    return;
+  }
+  if (expr.kind !== "and" && expr.kind !== "or") return;
+  const alternatives = actsAsOr(expr, negated);
+  expr.operands.forEach((operand, index) => {
+    const next = alternatives ? new Map([...path, [expr, index]]) : path;
+    if (alternatives) targets.push(next);
+    collectChoices(operand, negated, next, targets);
+  });
+}
+
+/** Numbers atoms by identity, so branches can be compared. */
+const atomIds = new WeakMap<Expr, number>();
+let nextAtomId = 0;
+
+function atomKey(atom: Expr): number {
+  let id = atomIds.get(atom);
+  if (id === undefined) {
+    id = nextAtomId;
+    nextAtomId += 1;
+    atomIds.set(atom, id);
+  }
+  return id;
 }
 
 /** Returns the atoms of a condition, in source order, each once. */
@@ -97,38 +151,29 @@ function expand(expr: Expr, negated: boolean): Branch[] {
   return [[{ atom: expr, negated }]];
 }
 
-/** Returns the largest number of alternatives any OR-acting node offers. */
-function widestChoice(expr: Expr, negated: boolean): number {
-  if (expr.kind === "not") return widestChoice(expr.operand, !negated);
-  if (expr.kind !== "and" && expr.kind !== "or") return 1;
-  const inner = Math.max(
-    ...expr.operands.map((operand) => widestChoice(operand, negated)),
-  );
-  return actsAsOr(expr, negated)
-    ? Math.max(inner, expr.operands.length)
-    : inner;
-}
-
 /**
- * Picks one branch: at each OR-acting node, operand `choice` modulo the
- * operand count, skipping operands that cannot hold. Returns null when no
- * operand of some OR-acting node can hold.
+ * Picks one branch: at each OR-acting node the forced operand, or else the
+ * first operand that can hold. Returns null when a forced operand, or every
+ * operand of some OR-acting node, cannot hold.
  */
-function select(expr: Expr, negated: boolean, choice: number): Branch | null {
-  if (expr.kind === "not") return select(expr.operand, !negated, choice);
+function select(expr: Expr, negated: boolean, forced: Choices): Branch | null {
+  if (expr.kind === "not") return select(expr.operand, !negated, forced);
   if (expr.kind === "and" || expr.kind === "or") {
     if (actsAsOr(expr, negated)) {
-      const count = expr.operands.length;
-      for (let offset = 0; offset < count; offset += 1) {
-        const operand = expr.operands[(choice + offset) % count];
-        const branch = operand ? select(operand, negated, choice) : null;
+      const choice = forced.get(expr);
+      if (choice !== undefined) {
+        const operand = expr.operands[choice];
+        return operand ? select(operand, negated, forced) : null;
+      }
+      for (const operand of expr.operands) {
+        const branch = select(operand, negated, forced);
         if (branch) return branch;
       }
       return null;
     }
     const branch: Branch = [];
     for (const operand of expr.operands) {
-      const part = select(operand, negated, choice);
+      const part = select(operand, negated, forced);
       if (!part) return null;
       branch.push(...part);
     }

@@ -57,9 +57,25 @@ describe("branchesOf", () => {
     expect(result.covering).toBe(true);
     expect(render(result.branches)).toEqual([
       "a == 1 & b == 1 & c == 1",
-      "a == 2 & b == 2 & c == 2",
+      "a == 2 & b == 1 & c == 1",
       "a == 3 & b == 1 & c == 1",
+      "a == 1 & b == 2 & c == 1",
+      "a == 1 & b == 1 & c == 2",
     ]);
+  });
+
+  it("covers operands of nested ors", () => {
+    const result = branchesOf(condition("a == 1 or (b == 1 and (c == 1 or c == 2))"), 1);
+    expect(render(result.branches)).toEqual([
+      "a == 1",
+      "b == 1 & c == 1",
+      "b == 1 & c == 2",
+    ]);
+  });
+
+  it("skips operands that cannot hold", () => {
+    const result = branchesOf(condition("(false or a == 1) and (b == 1 or b == 2)"), 1);
+    expect(render(result.branches)).toEqual(["a == 1 & b == 1", "a == 1 & b == 2"]);
   });
 
   it("enumerates all up to the limit", () => {
