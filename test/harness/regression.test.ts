@@ -1,13 +1,18 @@
+import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { compileQuery } from "../../src/eql/engine/index.js";
+import { convertRuleText } from "../../src/eql/from-sigma.js";
 import {
+  type CaseResult,
   checkRegressionCase,
+  type EventMatcher,
   findCrossMatches,
   readRegressionInfo,
   type RegressionCase,
 } from "../../src/harness/regression.js";
 import type { EcsDocument } from "../../src/harness/winlog.js";
-import { loadRegressionCases } from "./regression-cases.js";
+import { type LoadedCase, loadRegressionCases } from "./regression-cases.js";
 
 const INFO = `
 id: 83c4dfac-7b5b-4a0e-803e-cca15c933c5e
@@ -167,5 +172,123 @@ describe("SigmaHQ regression events", () => {
       const needed = loaded.matchCount ?? 1;
       expect(loaded.events.length, loaded.name).toBeGreaterThanOrEqual(needed);
     }
+  });
+});
+
+interface CaseException {
+  case: string;
+  outcome: "rejected" | "engine-error";
+  detail: string;
+  reason: string;
+}
+
+interface Overlap {
+  rule: string;
+  events: string;
+  reason: string;
+}
+
+/** What running one case produced, before comparing with expectations. */
+type CaseOutcome =
+  | { kind: "rejected"; detail: string }
+  | { kind: "engine-error"; detail: string }
+  | { kind: "ran"; result: CaseResult; matcher: EventMatcher };
+
+function readList<T>(file: string, keys: (keyof T & string)[]): T[] {
+  const entries = yaml.load(readFileSync(file, "utf8"));
+  if (!Array.isArray(entries)) throw new Error(`${file}: expected a list`);
+  for (const [index, entry] of entries.entries()) {
+    for (const key of keys) {
+      if (typeof entry?.[key] !== "string" || entry[key] === "") {
+        throw new Error(`${file}: entry ${index + 1}: ${key} is missing`);
+      }
+    }
+  }
+  return entries as T[];
+}
+
+/**
+ * Converts the case's rule and runs it on the case's events. The engine
+ * evaluates the query itself, without the rule's index patterns: those name
+ * the process data streams a Kibana rule reads, and the regression events
+ * are Sysmon events.
+ */
+function runCase(loaded: LoadedCase): CaseOutcome {
+  const conversion = convertRuleText(loaded.ruleText, loaded.ruleFile);
+  if (conversion.status === "rejected") {
+    return { kind: "rejected", detail: conversion.reason };
+  }
+  try {
+    const compiled = compileQuery(conversion.converted.query);
+    const matcher: EventMatcher = (event) => compiled.matches(event);
+    return {
+      kind: "ran",
+      result: checkRegressionCase(loaded, matcher),
+      matcher,
+    };
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return { kind: "engine-error", detail: error.message };
+  }
+}
+
+describe("SigmaHQ regression suite", () => {
+  const cases = loadRegressionCases();
+  const exceptions = readList<CaseException>(
+    "test/fixtures/regression/exceptions.yml",
+    ["case", "outcome", "detail", "reason"],
+  );
+  const overlaps = readList<Overlap>("test/fixtures/regression/overlaps.yml", [
+    "rule",
+    "events",
+    "reason",
+  ]);
+  const outcomes = new Map(
+    cases.map((loaded) => [loaded.name, runCase(loaded)]),
+  );
+  const exceptionOf = new Map(exceptions.map((entry) => [entry.case, entry]));
+
+  it("lists only known cases", () => {
+    const names = new Set(cases.map((loaded) => loaded.name));
+    const listed = [
+      ...exceptions.map((entry) => entry.case),
+      ...overlaps.flatMap((entry) => [entry.rule, entry.events]),
+    ];
+    expect(listed.filter((name) => !names.has(name))).toEqual([]);
+  });
+
+  it.each(cases.map((loaded) => [loaded.name, loaded] as const))(
+    "%s",
+    (name, loaded) => {
+      const outcome = outcomes.get(name);
+      const exception = exceptionOf.get(name);
+      if (exception !== undefined) {
+        expect(outcome?.kind).toBe(exception.outcome);
+        expect(outcome?.kind === "ran" ? "" : outcome?.detail).toContain(
+          exception.detail,
+        );
+        return;
+      }
+      expect(outcome?.kind === "ran" ? "ran" : outcome).toBe("ran");
+      if (outcome?.kind !== "ran") return;
+      expect(outcome.result).toEqual({
+        name,
+        expected: loaded.matchCount,
+        matched: loaded.matchCount ?? outcome.result.matched,
+        passed: true,
+      });
+    },
+  );
+
+  it("matches other cases only where listed", () => {
+    const matchers = new Map<string, EventMatcher>();
+    for (const [name, outcome] of outcomes) {
+      if (outcome.kind === "ran") matchers.set(name, outcome.matcher);
+    }
+    const found = findCrossMatches(cases, matchers).map(
+      (match) => `${match.rule} -> ${match.events}`,
+    );
+    const listed = overlaps.map((entry) => `${entry.rule} -> ${entry.events}`);
+    expect(found).toEqual([...listed].sort());
   });
 });
