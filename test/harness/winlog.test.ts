@@ -223,6 +223,17 @@ describe("ingestWinlogJson", () => {
     expect(Object.keys(document ?? {})).toEqual(Object.keys(SYSMON_1_ECS));
   });
 
+  it.fails("sets event.created for 4688", () => {
+    const text = fixture("security-4688.json");
+    const [document] = ingestWinlogJson(text, "security-4688.json").documents;
+    expect(document?.event).toHaveProperty("created");
+  });
+
+  it.fails("maps Sysmon event 3", () => {
+    const result = ingestWinlogJson(fixture("mixed.ndjson"), "mixed.ndjson");
+    expect(result.skipped).toEqual([]);
+  });
+
   it("reads NDJSON and skips unmapped events", () => {
     const result = ingestWinlogJson(fixture("mixed.ndjson"), "mixed.ndjson");
     expect(result.documents).toEqual([SYSMON_1_ECS, SECURITY_4688_ECS]);
