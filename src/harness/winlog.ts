@@ -51,7 +51,7 @@ type Mapping = (
   options: WinlogMappingOptions,
 ) => EcsDocument;
 
-// NOTE: Only Sysmon event 1 and Security event 4688 map. Other records are skipped.
+// NOTE: Maps only Sysmon event 1 and Security 4688. Others are skipped.
 const MAPPINGS: { provider: string; eventId: number; map: Mapping }[] = [
   { provider: SYSMON_PROVIDER, eventId: 1, map: mapSysmonProcessCreation },
   {

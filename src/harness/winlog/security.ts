@@ -36,7 +36,7 @@ export function mapSecurityProcessCreation(
   const level = levelName(record);
   return dropNulls({
     "@timestamp": timeCreatedIso(record),
-    // NOTE: event.created stays unset: the agent sets it when it reads the record.
+    // NOTE: No event.created, which the agent sets when it reads the record.
     data_stream: dataStreamFields(SECURITY_DATASET, options),
     // The ECS version that the system.security pipeline writes.
     ecs: { version: "8.11.0" },
