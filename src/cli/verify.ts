@@ -12,14 +12,15 @@ import {
   verifyRules,
 } from "../harness/verify.js";
 import { type CommandContext, ExitCode } from "./context.js";
+import { runTargetVerify, type TargetOptions } from "./verify-target.js";
 
-/** Where the bundled fixtures live, relative to the project root. */
+/** Folder of the bundled event fixtures, relative to the project root. */
 const FIXTURE_DIR = "test/fixtures/events";
 const FIXTURE_EXPECT = `${FIXTURE_DIR}/expected.tsv`;
 /** Files in kibana/ that are not rule bodies. */
 const NON_RULE_FILES = new Set(["version.lock.json"]);
 
-interface VerifyOptions {
+interface VerifyOptions extends TargetOptions {
   events?: string[];
   expect?: string;
   index?: string;
@@ -47,6 +48,16 @@ export function registerVerifyCommand(program: Command, context: CommandContext)
       "index of every event read, instead of the data stream its data_stream fields name",
     )
     .option("--json", "print the results as JSON instead of a table", false)
+    .option(
+      "--target <target>",
+      "where the rules run: embedded (in-process engine), live (Elasticsearch and Kibana's detection engine) or elasticsearch (_eql/search)",
+      "embedded",
+    )
+    .option("--es-url <url>", "Elasticsearch URL for --target live or elasticsearch (default: ES_URL)")
+    .option("--kibana-url <url>", "Kibana URL for --target live (default: KIBANA_URL)")
+    .option("--keep", "keep the space, data streams and index templates of a live run", false)
+    .option("--wait-timeout <seconds>", "maximum time to wait for rule runs with --target live", "300")
+    .option("--no-synthesize", "with --target live or elasticsearch, add no events synthesized from the rules' queries")
     .action(async (options: VerifyOptions) => {
       await runVerify(options, context);
     });
@@ -63,6 +74,10 @@ async function runVerify(options: VerifyOptions, context: CommandContext): Promi
       `from ${count(eventFiles.length, "file")}` +
       (expectFile ? ` against ${expectFile}` : ", no expected verdicts given"),
   );
+  if (options.target !== "embedded") {
+    await runTargetVerify({ rules, events, expectations }, options, context);
+    return;
+  }
   const report = verifyRules(rules, events, expectations, runRuleEmbedded);
   printReport(report, options.json, context);
   if (report.mismatches > 0 || report.unreadExpectations.length > 0) {
