@@ -54,7 +54,8 @@ export function timeCreatedIso(record: WinlogRecord): string {
     record.file,
     record.record,
     "System.TimeCreated.SystemTime",
-    `expected an ISO 8601 timestamp, got ${JSON.stringify(record.timeCreated)}.`,
+    "expected an ISO 8601 timestamp, got " +
+      `${JSON.stringify(record.timeCreated)}.`,
   );
 }
 

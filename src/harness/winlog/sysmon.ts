@@ -91,7 +91,7 @@ function cleanEventData(
   return data;
 }
 
-/** UtcTime when it parses, otherwise TimeCreated, as the pipeline falls back. */
+/** Returns UtcTime when it parses, else TimeCreated, as the pipeline does. */
 function sysmonTimestamp(
   record: WinlogRecord,
   data: Record<string, string>,
