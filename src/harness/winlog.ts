@@ -103,7 +103,7 @@ function skippedRecord(record: WinlogRecord): SkippedRecord {
   };
 }
 
-/** Serializes documents as NDJSON: one line per document, newline-terminated. */
+/** Serializes documents as NDJSON, one newline-terminated line each. */
 export function formatNdjson(documents: EcsDocument[]): string {
   return documents.map((document) => `${JSON.stringify(document)}\n`).join("");
 }
