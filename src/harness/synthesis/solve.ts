@@ -17,6 +17,7 @@ import {
   isArrayField,
   isNumericField,
   nearValues,
+  otherValue,
   satisfyingValues,
   type FieldValue,
 } from "./values.js";
@@ -140,7 +141,7 @@ function candidatesFor(field: string, literals: Literal[]): FieldValue[] {
     .map((literal) =>
       satisfyingValues(literal.atom).map(coerce(field)).map(shape),
     );
-  const fallbacks: FieldValue[] = [absent, shape("synthesized-other"), shape(0)];
+  const fallbacks: FieldValue[] = [absent, shape(otherValue(field))];
   if (positives.length === 0) return fallbacks;
   const candidates: FieldValue[] = positives.flat();
   if (positives.length > 1) {

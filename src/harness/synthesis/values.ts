@@ -51,14 +51,44 @@ export function isArrayField(path: string): boolean {
   return definition?.normalize?.includes("array") ?? false;
 }
 
-/** Returns whether ECS types the field as a number. */
-export function isNumericField(path: string): boolean {
+/** Returns the ECS type of a field, or undefined for a field outside ECS. */
+export function ecsTypeOf(path: string): string | undefined {
   const definition = EcsFlat[path as keyof typeof EcsFlat] as
     | { type?: string }
     | undefined;
-  const type = definition?.type ?? "";
+  return definition?.type;
+}
+
+/**
+ * Returns a value unrelated to any pattern, of the field's ECS type, so
+ * that Elasticsearch can index it: a number, an IP address from the
+ * documentation range 192.0.2.0/24, a date, a boolean, or a string.
+ */
+export function otherValue(field: string): EqlValue {
+  switch (ecsTypeOf(field)) {
+    case "long":
+    case "integer":
+    case "short":
+    case "byte":
+    case "float":
+    case "double":
+    case "scaled_float":
+      return 0;
+    case "ip":
+      return "192.0.2.1";
+    case "date":
+      return "2025-01-01T00:00:00.000Z";
+    case "boolean":
+      return false;
+    default:
+      return "synthesized-other";
+  }
+}
+
+/** Returns whether ECS types the field as a number. */
+export function isNumericField(path: string): boolean {
   return ["long", "integer", "short", "byte", "float", "double", "scaled_float"]
-    .includes(type);
+    .includes(ecsTypeOf(path) ?? "");
 }
 
 function literalValues(exprs: Expr[]): EqlValue[] {
@@ -171,7 +201,7 @@ function compareValues(op: string, left: Expr, right: Expr): FieldValue[] {
       : [];
   }
   if (fieldSide.kind !== "field") return [];
-  if (bound === null) return operator === "==" ? [absent] : ["x", 1];
+  if (bound === null) return operator === "==" ? [absent] : [otherValue(fieldSide.path)];
   if (typeof bound === "number") return numberValues(operator, bound);
   if (typeof bound === "string") return stringValues(operator, bound);
   return operator === "==" ? [bound] : [!bound];

@@ -39,6 +39,9 @@ describe("satisfyingValues", () => {
     expect(satisfyingValues(atom("4 > process.pid"))).toEqual([3]);
     expect(satisfyingValues(atom("process.pid != 4"))).toEqual([5, 3]);
     expect(satisfyingValues(atom("?user.id == null"))).toEqual([absent]);
+    expect(satisfyingValues(atom("?source.ip != null"))).toEqual(["192.0.2.1"]);
+    expect(satisfyingValues(atom("?process.pid != null"))).toEqual([0]);
+    expect(satisfyingValues(atom("?process.name != null"))).toEqual(["synthesized-other"]);
     expect(satisfyingValues(atom("length(process.name) == 3"))).toEqual(["xxx"]);
   });
 
