@@ -18,6 +18,7 @@ import { registerPlanCommand } from "./cli/plan.js";
 import { registerDeployCommand } from "./cli/deploy.js";
 import { registerExportCommand } from "./cli/export.js";
 import { registerSynthesizeCommand } from "./cli/synthesize.js";
+import { registerEqlCommand } from "./cli/eql.js";
 
 const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -46,6 +47,7 @@ export function createProgram(context: CommandContext): Command {
   registerDeployCommand(program, context);
   registerExportCommand(program, context);
   registerSynthesizeCommand(program, context);
+  registerEqlCommand(program, context);
   return program;
 }
 
