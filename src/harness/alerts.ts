@@ -2,7 +2,7 @@
  * Maps the alerts of Kibana's detection engine back to the events that
  * raised them, and turns them into verdicts per event and rule. An alert
  * names its source event in `kibana.alert.ancestors`: the entry of type
- * `event` at depth 0 holds the event's `_id` and backing index. Alert
+ * `event` at depth 0 contains the event's `_id` and backing index. Alert
  * documents store these fields under flat dotted keys, and `getField`
  * reads flat and nested forms alike.
  */

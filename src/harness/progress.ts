@@ -1,7 +1,7 @@
 /**
  * Progress display for the long steps of live verification (indexing,
  * waiting for Kibana, waiting for rule runs), written to stderr. On a
- * terminal one line is redrawn in place; elsewhere (CI logs, files) a line
+ * terminal one line is redrawn in place. Elsewhere (CI logs, files) a line
  * is written when a step starts, at most every `quietIntervalMs` while it
  * runs, and when it ends.
  */

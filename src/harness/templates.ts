@@ -30,7 +30,7 @@ export const sourceDatasets: readonly SourceDataset[] = [
  */
 export const templatePriority = 500;
 
-/** ECS holds more fields than Elasticsearch's default limit of 1,000. */
+/** ECS defines more fields than Elasticsearch's default limit of 1,000. */
 const totalFieldsLimit = 10_000;
 
 export type FieldMapping = Record<string, unknown> & { type?: string };

@@ -174,6 +174,16 @@ describe("synthesizeEvents", () => {
     });
   });
 
+  // Sequence and sample queries get no synthesized events yet.
+  it.fails("synthesizes events for a sequence", () => {
+    const rule: SynthesisRule = {
+      key: "two_steps",
+      query: parseEql('sequence by host.id [process where process.name == "a"] [process where process.name == "b"]'),
+      index: ["logs-*"],
+    };
+    expect(synthesizeEvents([rule], embeddedSynthesisEngine()).events.length).toBeGreaterThan(0);
+  });
+
   it("reports rules outside the four sources", () => {
     const rule: SynthesisRule = {
       key: "sysmon_only",
