@@ -173,8 +173,14 @@ function requireService(
   return service;
 }
 
+/**
+ * Returns the container port's URL on the host. "localhost" becomes
+ * 127.0.0.1, because Node may resolve it to ::1, where Docker does not
+ * always publish ports.
+ */
 function urlOf(container: StartedTestContainer, port: number): string {
-  return `http://${container.getHost()}:${container.getMappedPort(port)}`;
+  const host = container.getHost() === "localhost" ? "127.0.0.1" : container.getHost();
+  return `http://${host}:${container.getMappedPort(port)}`;
 }
 
 function versionOf(image: string): string {
