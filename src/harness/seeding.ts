@@ -131,7 +131,10 @@ export interface EqlRuleSearch {
 /**
  * Builds the `_eql/search` body Kibana's detection engine sends for a rule,
  * plus a filter on the run's namespace, so that other data in the same
- * data streams never pushes the run's events past `size`.
+ * data streams never pushes the run's events past `size`. Kibana also sends
+ * `allow_partial_search_results: true`, which is the default of clusters
+ * that know it and an unknown parameter before Elasticsearch 8.18, so it is
+ * left out.
  */
 export function eqlSearchBody(
   rule: EqlRuleSearch,
@@ -152,7 +155,6 @@ export function eqlSearchBody(
         filter: [time, { term: { "data_stream.namespace": namespace } }],
       },
     },
-    allow_partial_search_results: true,
     fields: [{ field: "*", include_unmapped: true }],
   };
 }
