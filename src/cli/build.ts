@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { DetectionsError, InputError } from "../errors.js";
@@ -18,7 +26,10 @@ interface BuildOptions {
 }
 
 /** Registers `detections build`. */
-export function registerBuildCommand(program: Command, context: CommandContext): void {
+export function registerBuildCommand(
+  program: Command,
+  context: CommandContext,
+): void {
   program
     .command("build")
     .description(
@@ -26,7 +37,11 @@ export function registerBuildCommand(program: Command, context: CommandContext):
         "kibana/<rule>.json for each, kibana/rules.ndjson with all of them " +
         "(importable through Kibana's rule import), and the version lock.",
     )
-    .option("--check", "write nothing; exit 1 listing the files that a build would change", false)
+    .option(
+      "--check",
+      "write nothing; exit 1 listing the files that a build would change",
+      false,
+    )
     .option("--rules <dir>", "folder of Sigma rules (*.yml)", "rules")
     .option("--out <dir>", "folder for the built rules", "kibana")
     .action((options: BuildOptions) => {
@@ -38,7 +53,10 @@ function runBuild(options: BuildOptions, context: CommandContext): void {
   const rulesDir = path.resolve(context.root, options.rules);
   const outDir = path.resolve(context.root, options.out);
   const lockFile = path.join(outDir, LOCK_FILE);
-  const output = buildRuleFiles(readRuleSources(rulesDir, context), readLock(lockFile));
+  const output = buildRuleFiles(
+    readRuleSources(rulesDir, context),
+    readLock(lockFile),
+  );
   const changes = compareWithDisk(output, outDir);
   if (options.check) {
     reportCheck(changes, outDir, context);
@@ -48,18 +66,26 @@ function runBuild(options: BuildOptions, context: CommandContext): void {
   printSummary(output, changes, outDir, context);
 }
 
-function readRuleSources(rulesDir: string, context: CommandContext): RuleSource[] {
+function readRuleSources(
+  rulesDir: string,
+  context: CommandContext,
+): RuleSource[] {
   let names: string[];
   try {
     names = readdirSync(rulesDir);
   } catch (error) {
-    throw new InputError(`${rulesDir}: cannot read the rules folder (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new InputError(
+      `${rulesDir}: cannot read the rules folder (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
   const files = names.filter((name) => name.endsWith(".yml")).sort();
   if (files.length === 0) {
-    throw new InputError(`${rulesDir}: no Sigma rules (*.yml). Add a rule or pass --rules.`);
+    throw new InputError(
+      `${rulesDir}: no Sigma rules (*.yml). Add a rule or pass --rules.`,
+    );
   }
   return files.map((name) => {
     const file = path.join(rulesDir, name);
@@ -87,7 +113,11 @@ function compareWithDisk(output: BuildOutput, outDir: string): FileChange[] {
   const changes: FileChange[] = output.files.map((entry) => {
     const file = path.join(outDir, entry.name);
     if (!existsSync(file)) return { file, change: "added" };
-    return { file, change: readFileSync(file, "utf8") === entry.text ? "unchanged" : "changed" };
+    return {
+      file,
+      change:
+        readFileSync(file, "utf8") === entry.text ? "unchanged" : "changed",
+    };
   });
   // Rule bodies of rules that no longer exist are stale output.
   const present = existsSync(outDir) ? readdirSync(outDir) : [];
@@ -99,29 +129,63 @@ function compareWithDisk(output: BuildOutput, outDir: string): FileChange[] {
   return changes;
 }
 
-function reportCheck(changes: FileChange[], outDir: string, context: CommandContext): void {
+function reportCheck(
+  changes: FileChange[],
+  outDir: string,
+  context: CommandContext,
+): void {
   const stale = changes.filter((entry) => entry.change !== "unchanged");
   if (stale.length === 0) {
-    context.out(`${displayFolder(outDir, context)} is up to date (${changes.length} files).`);
+    context.out(
+      `${displayFolder(outDir, context)} is up to date (${changes.length} files).`,
+    );
     return;
   }
-  context.out(`${displayFolder(outDir, context)} is stale; "detections build" would change:`);
+  context.out(
+    `${displayFolder(outDir, context)} is stale; "detections build" would change:`,
+  );
   for (const entry of stale) {
-    context.out(`  ${entry.change.padEnd(7)}  ${displayPath(entry.file, context)}`);
+    context.out(
+      `  ${entry.change.padEnd(7)}  ${displayPath(entry.file, context)}`,
+    );
   }
   context.setExitCode(ExitCode.checkFailed);
 }
 
-function writeOutput(output: BuildOutput, changes: FileChange[], outDir: string): void {
+function writeOutput(
+  output: BuildOutput,
+  changes: FileChange[],
+  outDir: string,
+): void {
+  const stale = new Set(
+    changes
+      .filter((entry) => entry.change === "added" || entry.change === "changed")
+      .map((entry) => entry.file),
+  );
   try {
     mkdirSync(outDir, { recursive: true });
-    for (const entry of output.files) writeFileSync(path.join(outDir, entry.name), entry.text);
-    for (const entry of changes) if (entry.change === "removed") rmSync(entry.file);
+    for (const entry of output.files) {
+      const file = path.join(outDir, entry.name);
+      if (stale.has(file)) writeAtomically(file, entry.text);
+    }
+    for (const entry of changes) {
+      if (entry.change === "removed") rmSync(entry.file);
+    }
   } catch (error) {
-    throw new DetectionsError(`${outDir}: cannot write the built rules (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new DetectionsError(
+      `${outDir}: cannot write the built rules (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
+}
+
+/** Writes a file through a temporary file, so readers never see it half written. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 function printSummary(
@@ -132,13 +196,28 @@ function printSummary(
 ): void {
   const rows = [["rule", "rule_id", "version", "severity", "file"]];
   for (const rule of output.rules) {
-    rows.push([rule.key, rule.body.rule_id, String(rule.body.version), rule.body.severity, `${rule.key}.json`]);
+    rows.push([
+      rule.key,
+      rule.body.rule_id,
+      String(rule.body.version),
+      rule.body.severity,
+      `${rule.key}.json`,
+    ]);
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => row[column]!.length)),
+  );
   for (const row of rows) {
-    context.out(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+    context.out(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    );
   }
-  const written = changes.filter((entry) => entry.change === "added" || entry.change === "changed");
+  const written = changes.filter(
+    (entry) => entry.change === "added" || entry.change === "changed",
+  );
   const removed = changes.filter((entry) => entry.change === "removed");
   context.out("");
   context.out(

@@ -2,7 +2,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { type BuiltRule, parseBuiltRule, runRuleEmbedded } from "../harness/embedded.js";
+import {
+  type BuiltRule,
+  parseBuiltRule,
+  runRuleEmbedded,
+} from "../harness/embedded.js";
 import { type LoadedEvent, readEventFile } from "../harness/events.js";
 import { type Expectations, parseExpectations } from "../harness/expect.js";
 import {
@@ -28,7 +32,10 @@ interface VerifyOptions extends TargetOptions {
 }
 
 /** Registers `detections verify`. */
-export function registerVerifyCommand(program: Command, context: CommandContext): void {
+export function registerVerifyCommand(
+  program: Command,
+  context: CommandContext,
+): void {
   program
     .command("verify")
     .description(
@@ -53,22 +60,46 @@ export function registerVerifyCommand(program: Command, context: CommandContext)
       "where the rules run: embedded (in-process engine), live (Elasticsearch and Kibana's detection engine) or elasticsearch (_eql/search)",
       "embedded",
     )
-    .option("--es-url <url>", "Elasticsearch URL for --target live or elasticsearch (default: ES_URL)")
-    .option("--kibana-url <url>", "Kibana URL for --target live (default: KIBANA_URL)")
-    .option("--keep", "keep the space, data streams and index templates of a live run", false)
-    .option("--wait-timeout <seconds>", "maximum time to wait for rule runs with --target live", "300")
-    .option("--no-synthesize", "with --target live or elasticsearch, add no events synthesized from the rules' queries")
+    .option(
+      "--es-url <url>",
+      "Elasticsearch URL for --target live or elasticsearch (default: ES_URL)",
+    )
+    .option(
+      "--kibana-url <url>",
+      "Kibana URL for --target live (default: KIBANA_URL)",
+    )
+    .option(
+      "--keep",
+      "keep the space, data streams and index templates of a live run",
+      false,
+    )
+    .option(
+      "--wait-timeout <seconds>",
+      "maximum time to wait for rule runs with --target live",
+      "300",
+    )
+    .option(
+      "--no-synthesize",
+      "with --target live or elasticsearch, add no events synthesized from the rules' queries",
+    )
     .action(async (options: VerifyOptions) => {
       await runVerify(options, context);
     });
 }
 
-async function runVerify(options: VerifyOptions, context: CommandContext): Promise<void> {
+async function runVerify(
+  options: VerifyOptions,
+  context: CommandContext,
+): Promise<void> {
   const rules = loadBuiltRules(context.root);
   const eventFiles = options.events ?? listFixtureFiles(context.root);
   const events = await readEvents(eventFiles, options.index);
-  const expectFile = options.expect ?? (options.events ? undefined : path.join(context.root, FIXTURE_EXPECT));
-  const expectations = expectFile ? readExpectations(expectFile, rules) : undefined;
+  const expectFile =
+    options.expect ??
+    (options.events ? undefined : path.join(context.root, FIXTURE_EXPECT));
+  const expectations = expectFile
+    ? readExpectations(expectFile, rules)
+    : undefined;
   context.log(
     `verifying ${count(rules.length, "rule")} on ${count(events.length, "event")} ` +
       `from ${count(eventFiles.length, "file")}` +
@@ -89,7 +120,11 @@ function count(value: number, noun: string): string {
   return `${value} ${noun}${value === 1 ? "" : "s"}`;
 }
 
-function printReport(report: VerifyReport, json: boolean, context: CommandContext): void {
+function printReport(
+  report: VerifyReport,
+  json: boolean,
+  context: CommandContext,
+): void {
   if (json) {
     context.out(formatVerifyJson(report));
   } else {
@@ -106,9 +141,13 @@ function printReport(report: VerifyReport, json: boolean, context: CommandContex
 /** Reads every rule body in kibana/, keyed by file name without `.json`. */
 function loadBuiltRules(root: string): BuiltRule[] {
   const directory = path.join(root, "kibana");
-  const files = listFiles(directory, ".json").filter((file) => !NON_RULE_FILES.has(path.basename(file)));
+  const files = listFiles(directory, ".json").filter(
+    (file) => !NON_RULE_FILES.has(path.basename(file)),
+  );
   if (files.length === 0) {
-    throw new InputError(`${directory}: no built rules (*.json). Run "detections build" first.`);
+    throw new InputError(
+      `${directory}: no built rules (*.json). Run "detections build" first.`,
+    );
   }
   return files.map((file) => {
     const key = path.basename(file, ".json");
@@ -130,7 +169,9 @@ function readJson(file: string): unknown {
 
 function listFixtureFiles(root: string): string[] {
   const directory = path.join(root, FIXTURE_DIR);
-  const files = listFilesDeep(directory).filter((file) => /\.(nd)?json$/.test(file));
+  const files = listFilesDeep(directory).filter((file) =>
+    /\.(nd)?json$/.test(file),
+  );
   if (files.length === 0) {
     throw new InputError(`${directory}: no event files (*.ndjson, *.json).`);
   }
@@ -142,9 +183,12 @@ function listFiles(directory: string, extension: string): string[] {
   try {
     names = readdirSync(directory);
   } catch (error) {
-    throw new InputError(`${directory}: cannot read the folder (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new InputError(
+      `${directory}: cannot read the folder (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
   return names
     .filter((name) => name.endsWith(extension))
@@ -158,22 +202,33 @@ function listFilesDeep(directory: string): string[] {
   );
 }
 
-async function readEvents(files: string[], index: string | undefined): Promise<LoadedEvent[]> {
+async function readEvents(
+  files: string[],
+  index: string | undefined,
+): Promise<LoadedEvent[]> {
   const events: LoadedEvent[] = [];
   for (const file of files) {
-    events.push(...(await readEventFile(file, index === undefined ? {} : { index })));
+    events.push(
+      ...(await readEventFile(file, index === undefined ? {} : { index })),
+    );
   }
   return events;
 }
 
-function readExpectations(file: string, rules: readonly BuiltRule[]): Expectations {
+function readExpectations(
+  file: string,
+  rules: readonly BuiltRule[],
+): Expectations {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new InputError(`${file}: cannot read the expectations (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new InputError(
+      `${file}: cannot read the expectations (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseExpectations(
     text,

@@ -49,14 +49,18 @@ export interface BuildOutput {
 /** Name of the file holding every rule, one JSON object a line. */
 export const RULES_NDJSON = "rules.ndjson";
 /** Name of the version lock inside the output folder. */
-export const LOCK_FILE = VERSION_LOCK_PATH.slice(VERSION_LOCK_PATH.lastIndexOf("/") + 1);
+export const LOCK_FILE = VERSION_LOCK_PATH.slice(
+  VERSION_LOCK_PATH.lastIndexOf("/") + 1,
+);
 
 /** One or more rules failed to build; the message lists every failure. */
 export class RuleBuildError extends InputError {
   constructor(readonly failures: string[]) {
     super(
       `${failures.length} ${failures.length === 1 ? "rule" : "rules"} failed to build; nothing was written:\n` +
-        failures.map((failure) => `  ${failure.replace(/\n/g, "\n  ")}`).join("\n"),
+        failures
+          .map((failure) => `  ${failure.replace(/\n/g, "\n  ")}`)
+          .join("\n"),
     );
   }
 }
@@ -66,7 +70,10 @@ export class RuleBuildError extends InputError {
  * failing, so that one RuleBuildError lists each broken rule; a rule_id
  * used by two files is a failure too.
  */
-export function buildRuleFiles(sources: readonly RuleSource[], lock: VersionLock): BuildOutput {
+export function buildRuleFiles(
+  sources: readonly RuleSource[],
+  lock: VersionLock,
+): BuildOutput {
   const failures: string[] = [];
   const built: BuiltRuleBody[] = [];
   for (const source of sources) {
@@ -83,7 +90,10 @@ export function buildRuleFiles(sources: readonly RuleSource[], lock: VersionLock
     built.map((rule) => rule.body),
     lock,
   );
-  const rules = built.map((rule, index) => ({ key: rule.key, body: locked.rules[index]! }));
+  const rules = built.map((rule, index) => ({
+    key: rule.key,
+    body: locked.rules[index]!,
+  }));
   return { rules, lock: locked.lock, files: outputFiles(rules, locked.lock) };
 }
 
@@ -98,7 +108,10 @@ function buildOne(source: RuleSource): KibanaRule {
   });
 }
 
-function duplicateIds(built: readonly BuiltRuleBody[], sources: readonly RuleSource[]): string[] {
+function duplicateIds(
+  built: readonly BuiltRuleBody[],
+  sources: readonly RuleSource[],
+): string[] {
   const fileOf = new Map(sources.map((source) => [source.key, source.file]));
   const firstKey = new Map<string, string>();
   const failures: string[] = [];
@@ -115,7 +128,10 @@ function duplicateIds(built: readonly BuiltRuleBody[], sources: readonly RuleSou
   return failures;
 }
 
-function outputFiles(rules: readonly BuiltRuleBody[], lock: VersionLock): OutputFile[] {
+function outputFiles(
+  rules: readonly BuiltRuleBody[],
+  lock: VersionLock,
+): OutputFile[] {
   return [
     ...rules.map((rule) => ({
       name: `${rule.key}.json`,

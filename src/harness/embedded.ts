@@ -30,9 +30,15 @@ export interface BuiltRule {
  * InputError naming the file and the field when one is missing or of the
  * wrong type.
  */
-export function parseBuiltRule(value: unknown, file: string, key: string): BuiltRule {
+export function parseBuiltRule(
+  value: unknown,
+  file: string,
+  key: string,
+): BuiltRule {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InputError(`${file}: expected a Kibana rule object. Rebuild it with "detections build".`);
+    throw new InputError(
+      `${file}: expected a Kibana rule object. Rebuild it with "detections build".`,
+    );
   }
   const body = value as Record<string, unknown>;
   const text = (field: string): string => {
@@ -48,12 +54,23 @@ export function parseBuiltRule(value: unknown, file: string, key: string): Built
     );
   }
   const index = body.index;
-  if (!Array.isArray(index) || index.length === 0 || !index.every((entry) => typeof entry === "string")) {
+  if (
+    !Array.isArray(index) ||
+    index.length === 0 ||
+    !index.every((entry) => typeof entry === "string")
+  ) {
     throw new InputError(
       `${file}: index must be a non-empty list of index patterns. Rebuild it with "detections build".`,
     );
   }
-  return { key, ruleId: text("rule_id"), name: text("name"), query: text("query"), index, file };
+  return {
+    key,
+    ruleId: text("rule_id"),
+    name: text("name"),
+    query: text("query"),
+    index,
+    file,
+  };
 }
 
 /**
@@ -63,8 +80,13 @@ export function parseBuiltRule(value: unknown, file: string, key: string): Built
  * Elasticsearch's result order, with no limit on the number of results.
  * Throws InputError naming the rule file when its query does not compile.
  */
-export function runRuleEmbedded(rule: BuiltRule, events: readonly LoadedEvent[]): ReadonlySet<string> {
-  const visible = events.filter((event) => matchesIndexPatterns(event.index, rule.index));
+export function runRuleEmbedded(
+  rule: BuiltRule,
+  events: readonly LoadedEvent[],
+): ReadonlySet<string> {
+  const visible = events.filter((event) =>
+    matchesIndexPatterns(event.index, rule.index),
+  );
   const compiled = compileRule(rule, visible.length);
   const run = compiled.run<LoadedEvent>();
   const ordered = sortByOrder([...visible], (event, position) =>

@@ -153,7 +153,12 @@ export async function* readEventLines(
   let line = 0;
   for await (const text of lines) {
     line += 1;
-    const event = parseEventLine(line === 1 ? stripBom(text) : text, file, line, options);
+    const event = parseEventLine(
+      line === 1 ? stripBom(text) : text,
+      file,
+      line,
+      options,
+    );
     if (event) yield event;
   }
 }
@@ -179,7 +184,11 @@ export function parseEventArray(
     );
   }
   if (!Array.isArray(value)) {
-    throw new EventFileError(file, null, "expected a JSON array of event objects.");
+    throw new EventFileError(
+      file,
+      null,
+      "expected a JSON array of event objects.",
+    );
   }
   return value.map((element, position) =>
     toLoadedEvent(element, file, position + 1, options),
@@ -202,17 +211,25 @@ export async function readEventFile(
   const events: LoadedEvent[] = [];
   try {
     if (await startsWithArray(file)) {
-      events.push(...parseEventArray(await readFile(file, "utf8"), file, options));
+      events.push(
+        ...parseEventArray(await readFile(file, "utf8"), file, options),
+      );
     } else {
       const input = createReadStream(file, { encoding: "utf8" });
       const lines = createInterface({ input, crlfDelay: Infinity });
-      for await (const event of readEventLines(lines, file, options)) events.push(event);
+      for await (const event of readEventLines(lines, file, options))
+        events.push(event);
     }
   } catch (error) {
     if (error instanceof EventFileError) throw error;
-    throw new EventFileError(file, null, `cannot read the file (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new EventFileError(
+      file,
+      null,
+      `cannot read the file (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
   if (events.length === 0) {
     throw new EventFileError(file, null, "the file contains no events.");

@@ -44,7 +44,10 @@ export function parseExpectations(
   file: string,
   ruleKeys: readonly string[],
 ): Expectations {
-  const rows = text.replace(/^\uFEFF/, "").split("\n").map((row) => row.replace(/\r$/, ""));
+  const rows = text
+    .replace(/^\uFEFF/, "")
+    .split("\n")
+    .map((row) => row.replace(/\r$/, ""));
   const header = rows[0]?.split("\t") ?? [];
   const idColumn = header.indexOf(EVENT_ID);
   if (idColumn === -1) {
@@ -77,7 +80,11 @@ function findRuleColumns(
   header.forEach((name, column) => {
     if (!ruleKeys.includes(name)) return;
     if (columns.some(([rule]) => rule === name)) {
-      throw new ExpectationFileError(file, 1, `the header names column "${name}" twice.`);
+      throw new ExpectationFileError(
+        file,
+        1,
+        `the header names column "${name}" twice.`,
+      );
     }
     columns.push([name, column]);
   });
@@ -99,7 +106,8 @@ function readRow(
   expectations: Expectations,
 ): void {
   const { file } = expectations;
-  const needed = Math.max(idColumn, ...ruleColumns.map(([, column]) => column)) + 1;
+  const needed =
+    Math.max(idColumn, ...ruleColumns.map(([, column]) => column)) + 1;
   if (cells.length < needed) {
     throw new ExpectationFileError(
       file,
@@ -109,10 +117,18 @@ function readRow(
   }
   const id = cells[idColumn]?.trim() ?? "";
   if (id === "") {
-    throw new ExpectationFileError(file, line, `the "${EVENT_ID}" cell is empty.`);
+    throw new ExpectationFileError(
+      file,
+      line,
+      `the "${EVENT_ID}" cell is empty.`,
+    );
   }
   if (expectations.verdicts.has(id)) {
-    throw new ExpectationFileError(file, line, `event id "${id}" is listed twice.`);
+    throw new ExpectationFileError(
+      file,
+      line,
+      `event id "${id}" is listed twice.`,
+    );
   }
   const verdicts = new Map<string, Verdict>();
   for (const [rule, column] of ruleColumns) {
@@ -122,7 +138,12 @@ function readRow(
   expectations.verdicts.set(id, verdicts);
 }
 
-function readVerdict(cell: string, rule: string, file: string, line: number): Verdict {
+function readVerdict(
+  cell: string,
+  rule: string,
+  file: string,
+  line: number,
+): Verdict {
   const value = cell.trim();
   if (verdictValues.includes(value)) return value as Verdict;
   throw new ExpectationFileError(

@@ -48,11 +48,15 @@ export function verifyRules(
   runRule: RuleRunner,
 ): VerifyReport {
   rejectDuplicateIds(events);
-  const alerts = new Map(rules.map((rule) => [rule.key, runRule(rule, events)]));
+  const alerts = new Map(
+    rules.map((rule) => [rule.key, runRule(rule, events)]),
+  );
   const results: VerifyResult[] = [];
   for (const event of events) {
     for (const rule of rules) {
-      const actual: Verdict = alerts.get(rule.key)?.has(event.id) ? "alert" : "no_alert";
+      const actual: Verdict = alerts.get(rule.key)?.has(event.id)
+        ? "alert"
+        : "no_alert";
       const expected = expectedVerdict(expectations, event.id, rule.key);
       results.push({ event_id: event.id, rule: rule.key, expected, actual });
     }
@@ -63,7 +67,9 @@ export function verifyRules(
     eventIds: events.map((event) => event.id),
     results,
     mismatches: results.filter(isMismatch).length,
-    unreadExpectations: (expectations?.eventIds ?? []).filter((id) => !read.has(id)),
+    unreadExpectations: (expectations?.eventIds ?? []).filter(
+      (id) => !read.has(id),
+    ),
   };
 }
 
@@ -88,7 +94,8 @@ function rejectDuplicateIds(events: readonly LoadedEvent[]): void {
 /** Text of one table cell: the actual verdict, and the expected one if it differs. */
 function cellText(result: VerifyResult): string {
   if (result.expected === null) return `${result.actual} (no expectation)`;
-  if (isMismatch(result)) return `${result.actual} (expected ${result.expected})`;
+  if (isMismatch(result))
+    return `${result.actual} (expected ${result.expected})`;
   return result.actual;
 }
 
@@ -102,7 +109,10 @@ export function formatVerifyTable(report: VerifyReport): string[] {
   const rows = [header];
   const perEvent = report.rules.length;
   report.eventIds.forEach((id, index) => {
-    const results = report.results.slice(index * perEvent, (index + 1) * perEvent);
+    const results = report.results.slice(
+      index * perEvent,
+      (index + 1) * perEvent,
+    );
     rows.push([id, ...results.map(cellText), statusOf(results)]);
   });
   const widths = header.map((_, column) =>
@@ -110,7 +120,9 @@ export function formatVerifyTable(report: VerifyReport): string[] {
   );
   const lines = rows.map((row) =>
     row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .map((cell, column) =>
+        column === row.length - 1 ? cell : cell.padEnd(widths[column]!),
+      )
       .join("  "),
   );
   lines.push("", summaryLine(report));
@@ -124,8 +136,12 @@ function statusOf(results: readonly VerifyResult[]): string {
 }
 
 function summaryLine(report: VerifyReport): string {
-  const alerts = report.results.filter((result) => result.actual === "alert").length;
-  const checked = report.results.filter((result) => result.expected !== null).length;
+  const alerts = report.results.filter(
+    (result) => result.actual === "alert",
+  ).length;
+  const checked = report.results.filter(
+    (result) => result.expected !== null,
+  ).length;
   return (
     `${count(report.eventIds.length, "event")}, ${count(report.rules.length, "rule")}: ` +
     `${count(alerts, "alert")}, ${checked} of ${report.results.length} verdicts checked, ` +
@@ -133,11 +149,19 @@ function summaryLine(report: VerifyReport): string {
   );
 }
 
-function count(value: number, singular: string, plural = `${singular}s`): string {
+function count(
+  value: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
   return `${value} ${value === 1 ? singular : plural}`;
 }
 
 /** Formats the `--json` output: every result and the mismatch count. */
 export function formatVerifyJson(report: VerifyReport): string {
-  return JSON.stringify({ results: report.results, mismatches: report.mismatches }, null, 2);
+  return JSON.stringify(
+    { results: report.results, mismatches: report.mismatches },
+    null,
+    2,
+  );
 }

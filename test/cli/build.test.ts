@@ -14,9 +14,19 @@ import { describe, expect, it } from "vitest";
 const RULE_KEYS = ["mofcomp_outside_system32", "mofcomp_suspicious_arguments"];
 
 /** Runs the built CLI from the project root and returns its result. */
-function detections(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync("node", ["dist/cli.js", ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function detections(...args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const result = spawnSync("node", ["dist/cli.js", ...args], {
+    encoding: "utf8",
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 function temporaryFolder(prefix: string): string {
@@ -24,12 +34,13 @@ function temporaryFolder(prefix: string): string {
 }
 
 function lockVersions(folder: string): Record<string, number> {
-  const lock = JSON.parse(readFileSync(path.join(folder, "version.lock.json"), "utf8"));
+  const lock = JSON.parse(
+    readFileSync(path.join(folder, "version.lock.json"), "utf8"),
+  );
   return Object.fromEntries(
-    Object.entries(lock as Record<string, { version: number }>).map(([id, entry]) => [
-      id,
-      entry.version,
-    ]),
+    Object.entries(lock as Record<string, { version: number }>).map(
+      ([id, entry]) => [id, entry.version],
+    ),
   );
 }
 
@@ -60,11 +71,15 @@ describe("detections build", () => {
   it("writes rules.ndjson with every rule body", () => {
     const out = temporaryFolder("build-");
     expect(detections("build", "--out", out).status).toBe(0);
-    const lines = readFileSync(path.join(out, "rules.ndjson"), "utf8").split("\n");
+    const lines = readFileSync(path.join(out, "rules.ndjson"), "utf8").split(
+      "\n",
+    );
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe("");
     RULE_KEYS.forEach((key, index) => {
-      const body = JSON.parse(readFileSync(path.join(out, `${key}.json`), "utf8"));
+      const body = JSON.parse(
+        readFileSync(path.join(out, `${key}.json`), "utf8"),
+      );
       expect(JSON.parse(lines[index]!)).toEqual(body);
       expect(body.type).toBe("eql");
       expect(body.language).toBe("eql");
@@ -100,14 +115,19 @@ describe("detections build", () => {
     cpSync("rules", rules, { recursive: true });
     detections("build", "--rules", rules, "--out", out);
     const file = path.join(rules, "mofcomp_outside_system32.yml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("level: low", "level: medium"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("level: low", "level: medium"),
+    );
     const result = detections("build", "--rules", rules, "--out", out);
     expect(result.status).toBe(0);
     expect(lockVersions(out)).toEqual({
       "5b910a7c-c899-400e-a025-1187cc3405c5": 1,
       "dd8b7af3-5425-4207-ba89-e068c822fbd1": 2,
     });
-    const body = JSON.parse(readFileSync(path.join(out, "mofcomp_outside_system32.json"), "utf8"));
+    const body = JSON.parse(
+      readFileSync(path.join(out, "mofcomp_outside_system32.json"), "utf8"),
+    );
     expect(body.version).toBe(2);
     expect(body.severity).toBe("medium");
   });
@@ -130,8 +150,14 @@ describe("detections build", () => {
     const rules = path.join(root, "rules");
     const out = path.join(root, "kibana");
     cpSync("rules", rules, { recursive: true });
-    writeFileSync(path.join(rules, "broken.yml"), "title: Broken\nlogsource:\n  product: windows\n");
-    const copy = readFileSync(path.join(rules, "mofcomp_outside_system32.yml"), "utf8");
+    writeFileSync(
+      path.join(rules, "broken.yml"),
+      "title: Broken\nlogsource:\n  product: windows\n",
+    );
+    const copy = readFileSync(
+      path.join(rules, "mofcomp_outside_system32.yml"),
+      "utf8",
+    );
     writeFileSync(path.join(rules, "twin.yml"), copy);
     const result = detections("build", "--rules", rules, "--out", out);
     expect(result.status).toBe(2);
@@ -147,7 +173,13 @@ describe("detections build", () => {
 
   it("rejects a folder without rules", () => {
     const empty = temporaryFolder("build-");
-    const result = detections("build", "--rules", empty, "--out", path.join(empty, "out"));
+    const result = detections(
+      "build",
+      "--rules",
+      empty,
+      "--out",
+      path.join(empty, "out"),
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       `error: ${empty}: no Sigma rules (*.yml). Add a rule or pass --rules.\n`,
@@ -177,10 +209,20 @@ describe("detections build --check", () => {
     cpSync("rules", rules, { recursive: true });
     detections("build", "--rules", rules, "--out", out);
     const file = path.join(rules, "mofcomp_suspicious_arguments.yml");
-    writeFileSync(file, readFileSync(file, "utf8").replace("level: medium", "level: high"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("level: medium", "level: high"),
+    );
     writeFileSync(path.join(out, "old_rule.json"), "{}\n");
     const before = readFileSync(path.join(out, "version.lock.json"), "utf8");
-    const result = detections("build", "--check", "--rules", rules, "--out", out);
+    const result = detections(
+      "build",
+      "--check",
+      "--rules",
+      rules,
+      "--out",
+      out,
+    );
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(
       [
@@ -192,7 +234,9 @@ describe("detections build --check", () => {
         "",
       ].join("\n"),
     );
-    expect(readFileSync(path.join(out, "version.lock.json"), "utf8")).toBe(before);
+    expect(readFileSync(path.join(out, "version.lock.json"), "utf8")).toBe(
+      before,
+    );
     expect(existsSync(path.join(out, "old_rule.json"))).toBe(true);
   });
 

@@ -25,16 +25,26 @@ function detections(
     encoding: "utf8",
     env: { ...process.env, ...env },
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 /** Reads a verdict TSV into "event id/rule" -> verdict, by column name. */
 function readVerdicts(file: string): Map<string, string> {
-  const [header, ...rows] = readFileSync(file, "utf8").trim().split("\n").map((row) => row.split("\t"));
+  const [header, ...rows] = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((row) => row.split("\t"));
   const verdicts = new Map<string, string>();
   for (const row of rows) {
     for (const rule of RULES) {
-      verdicts.set(`${row[header!.indexOf("event.id")]}/${rule}`, row[header!.indexOf(rule)]!);
+      verdicts.set(
+        `${row[header!.indexOf("event.id")]}/${rule}`,
+        row[header!.indexOf(rule)]!,
+      );
     }
   }
   return verdicts;
@@ -49,9 +59,14 @@ function temporaryFile(name: string, text: string): string {
 describe("detections verify", () => {
   it("agrees with every fixture verdict", () => {
     const result = detections(["verify", "--json"]);
-    expect(result.stderr).toMatch(/^verifying 2 rules on 173 events from 19 files against .+expected\.tsv\n$/);
+    expect(result.stderr).toMatch(
+      /^verifying 2 rules on 173 events from 19 files against .+expected\.tsv\n$/,
+    );
     expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as { results: Result[]; mismatches: number };
+    const report = JSON.parse(result.stdout) as {
+      results: Result[];
+      mismatches: number;
+    };
     expect(report.mismatches).toBe(0);
     const expected = readVerdicts(FIXTURE_EXPECT);
     expect(report.results).toHaveLength(expected.size);
@@ -64,21 +79,31 @@ describe("detections verify", () => {
   });
 
   it("runs both rules on every fixture", () => {
-    const report = JSON.parse(detections(["verify", "--json"]).stdout) as { results: Result[] };
+    const report = JSON.parse(detections(["verify", "--json"]).stdout) as {
+      results: Result[];
+    };
     const rulesPerEvent = new Map<string, string[]>();
     for (const entry of report.results) {
-      rulesPerEvent.set(entry.event_id, [...(rulesPerEvent.get(entry.event_id) ?? []), entry.rule]);
+      rulesPerEvent.set(entry.event_id, [
+        ...(rulesPerEvent.get(entry.event_id) ?? []),
+        entry.rule,
+      ]);
     }
     expect(rulesPerEvent.size).toBe(173);
-    for (const rules of rulesPerEvent.values()) expect(rules.sort()).toEqual(RULES);
+    for (const rules of rulesPerEvent.values())
+      expect(rules.sort()).toEqual(RULES);
   });
 
   it("prints the fixture table", () => {
     const result = detections(["verify"]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^event\.id +mofcomp_outside_system32 +mofcomp_suspicious_arguments +status$/);
-    expect(lines[1]).toMatch(/^crowdstrike-system32-root +alert +no_alert +ok$/);
+    expect(lines[0]).toMatch(
+      /^event\.id +mofcomp_outside_system32 +mofcomp_suspicious_arguments +status$/,
+    );
+    expect(lines[1]).toMatch(
+      /^crowdstrike-system32-root +alert +no_alert +ok$/,
+    );
     expect(lines.filter((line) => line.endsWith(" ok"))).toHaveLength(173);
     expect(lines.at(-1)).toBe(
       "173 events, 2 rules: 122 alerts, 346 of 346 verdicts checked, 0 mismatches",
@@ -86,9 +111,19 @@ describe("detections verify", () => {
   });
 
   it("agrees with the shared mofcomp verdicts", () => {
-    const result = detections(["verify", "--events", SHARED_EVENTS, "--expect", SHARED_EXPECT, "--json"]);
+    const result = detections([
+      "verify",
+      "--events",
+      SHARED_EVENTS,
+      "--expect",
+      SHARED_EXPECT,
+      "--json",
+    ]);
     expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as { results: Result[]; mismatches: number };
+    const report = JSON.parse(result.stdout) as {
+      results: Result[];
+      mismatches: number;
+    };
     const expected = readVerdicts(SHARED_EXPECT);
     expect(report.results).toHaveLength(44);
     expect(report.mismatches).toBe(0);
@@ -100,13 +135,21 @@ describe("detections verify", () => {
   });
 
   it("prints the shared table", () => {
-    const result = detections(["verify", "--events", SHARED_EVENTS, "--expect", SHARED_EXPECT]);
+    const result = detections([
+      "verify",
+      "--events",
+      SHARED_EVENTS,
+      "--expect",
+      SHARED_EXPECT,
+    ]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(25);
     expect(lines[1]).toMatch(/^mofcomp-case-003 +no_alert +alert +ok$/);
     expect(lines[9]).toMatch(/^mofcomp-case-030 +no_alert +no_alert +ok$/);
-    expect(lines.at(-1)).toBe("22 events, 2 rules: 14 alerts, 44 of 44 verdicts checked, 0 mismatches");
+    expect(lines.at(-1)).toBe(
+      "22 events, 2 rules: 14 alerts, 44 of 44 verdicts checked, 0 mismatches",
+    );
   });
 
   it("exits 1 on a mismatch", () => {
@@ -115,9 +158,17 @@ describe("detections verify", () => {
       "mofcomp-case-018\tendpoint.events.process\talert\tno_alert",
     );
     const expectFile = temporaryFile("expected.tsv", flipped);
-    const result = detections(["verify", "--events", SHARED_EVENTS, "--expect", expectFile]);
+    const result = detections([
+      "verify",
+      "--events",
+      SHARED_EVENTS,
+      "--expect",
+      expectFile,
+    ]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/\nmofcomp-case-018 +alert \(expected no_alert\) +alert +MISMATCH\n/);
+    expect(result.stdout).toMatch(
+      /\nmofcomp-case-018 +alert \(expected no_alert\) +alert +MISMATCH\n/,
+    );
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
       "22 events, 2 rules: 14 alerts, 44 of 44 verdicts checked, 1 mismatch",
     );
@@ -129,7 +180,10 @@ describe("detections verify", () => {
     expect(result.stderr).toBe(
       `verifying 2 rules on 22 events from 1 file, no expected verdicts given\n`,
     );
-    const report = JSON.parse(result.stdout) as { results: Result[]; mismatches: number };
+    const report = JSON.parse(result.stdout) as {
+      results: Result[];
+      mismatches: number;
+    };
     expect(report.results[0]).toEqual({
       event_id: "mofcomp-case-003",
       rule: "mofcomp_outside_system32",
@@ -160,13 +214,27 @@ describe("detections verify", () => {
       .filter((line) => line.includes('"mofcomp-case-069"'))
       .join("\n");
     const file = temporaryFile("sysmon.ndjson", `${sysmon}\n`);
-    const unseen = JSON.parse(detections(["verify", "--events", file, "--json"]).stdout);
-    expect(unseen.results.map((entry: Result) => entry.actual)).toEqual(["no_alert", "no_alert"]);
-    const seen = JSON.parse(
-      detections(["verify", "--events", file, "--index", "logs-endpoint.events.process-default", "--json"])
-        .stdout,
+    const unseen = JSON.parse(
+      detections(["verify", "--events", file, "--json"]).stdout,
     );
-    expect(seen.results.map((entry: Result) => entry.actual)).toEqual(["alert", "no_alert"]);
+    expect(unseen.results.map((entry: Result) => entry.actual)).toEqual([
+      "no_alert",
+      "no_alert",
+    ]);
+    const seen = JSON.parse(
+      detections([
+        "verify",
+        "--events",
+        file,
+        "--index",
+        "logs-endpoint.events.process-default",
+        "--json",
+      ]).stdout,
+    );
+    expect(seen.results.map((entry: Result) => entry.actual)).toEqual([
+      "alert",
+      "no_alert",
+    ]);
   });
 
   it("rejects an unreadable event file", () => {
@@ -179,9 +247,12 @@ describe("detections verify", () => {
 
   it("rejects a project without built rules", () => {
     const root = mkdtempSync(path.join(tmpdir(), "verify-"));
-    const result = detections(["verify", "--events", path.resolve(SHARED_EVENTS)], {
-      DETECTIONS_ROOT: root,
-    });
+    const result = detections(
+      ["verify", "--events", path.resolve(SHARED_EVENTS)],
+      {
+        DETECTIONS_ROOT: root,
+      },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       `error: ${root}/kibana: cannot read the folder (ENOENT: no such file or directory, scandir '${root}/kibana').\n`,

@@ -1,19 +1,37 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type BuiltRule, parseBuiltRule, runRuleEmbedded } from "../../src/harness/embedded.js";
+import {
+  type BuiltRule,
+  parseBuiltRule,
+  runRuleEmbedded,
+} from "../../src/harness/embedded.js";
 import { type LoadedEvent, readEventFile } from "../../src/harness/events.js";
 
 const INDEX = ["logs-endpoint.events.process-*", "logs-system.security-*"];
 
 function rule(query: string, index = INDEX): BuiltRule {
-  return { key: "r", ruleId: "id", name: "R", query, index, file: "kibana/r.json" };
+  return {
+    key: "r",
+    ruleId: "id",
+    name: "R",
+    query,
+    index,
+    file: "kibana/r.json",
+  };
 }
 
-function event(id: string, index: string, fields: Record<string, unknown>): LoadedEvent {
+function event(
+  id: string,
+  index: string,
+  fields: Record<string, unknown>,
+): LoadedEvent {
   return {
     id,
     index,
-    document: { event: { id, category: ["process"], type: ["start"] }, ...fields },
+    document: {
+      event: { id, category: ["process"], type: ["start"] },
+      ...fields,
+    },
     file: "e.ndjson",
     line: 1,
   };
@@ -25,7 +43,11 @@ const SYSMON = "logs-windows.sysmon_operational-default";
 describe("parseBuiltRule", () => {
   it("reads a committed rule body", () => {
     const file = "kibana/mofcomp_outside_system32.json";
-    const built = parseBuiltRule(JSON.parse(readFileSync(file, "utf8")), file, "mofcomp_outside_system32");
+    const built = parseBuiltRule(
+      JSON.parse(readFileSync(file, "utf8")),
+      file,
+      "mofcomp_outside_system32",
+    );
     expect(built.ruleId).toBe("dd8b7af3-5425-4207-ba89-e068c822fbd1");
     expect(built.index).toEqual([
       "logs-endpoint.events.process-*",
@@ -50,14 +72,26 @@ describe("parseBuiltRule", () => {
   });
 
   it("rejects another query language", () => {
-    const body = { rule_id: "x", name: "n", language: "kuery", query: "a:b", index: ["a"] };
+    const body = {
+      rule_id: "x",
+      name: "n",
+      language: "kuery",
+      query: "a:b",
+      index: ["a"],
+    };
     expect(() => parseBuiltRule(body, "k.json", "k")).toThrow(
       'k.json: language is "kuery"; only EQL rules run on the embedded engine.',
     );
   });
 
   it("rejects an empty index list", () => {
-    const body = { rule_id: "x", name: "n", language: "eql", query: "any where true", index: [] };
+    const body = {
+      rule_id: "x",
+      name: "n",
+      language: "eql",
+      query: "any where true",
+      index: [],
+    };
     expect(() => parseBuiltRule(body, "k.json", "k")).toThrow(
       'k.json: index must be a non-empty list of index patterns. Rebuild it with "detections build".',
     );
@@ -71,7 +105,10 @@ describe("runRuleEmbedded", () => {
       event("b", SYSMON, { process: { name: "mofcomp.exe" } }),
       event("c", ENDPOINT, { process: { name: "cmd.exe" } }),
     ];
-    const alerted = runRuleEmbedded(rule('process where process.name : "MOFCOMP.EXE"'), events);
+    const alerted = runRuleEmbedded(
+      rule('process where process.name : "MOFCOMP.EXE"'),
+      events,
+    );
     expect([...alerted]).toEqual(["a"]);
   });
 
@@ -80,26 +117,44 @@ describe("runRuleEmbedded", () => {
       event("late", ENDPOINT, { "@timestamp": "2025-01-02T00:00:00Z" }),
       event("early", ENDPOINT, { "@timestamp": "2025-01-01T00:00:00Z" }),
     ];
-    expect([...runRuleEmbedded(rule("process where true | head 1"), events)]).toEqual(["early"]);
-    expect([...runRuleEmbedded(rule("process where true | tail 1"), events)]).toEqual(["late"]);
+    expect([
+      ...runRuleEmbedded(rule("process where true | head 1"), events),
+    ]).toEqual(["early"]);
+    expect([
+      ...runRuleEmbedded(rule("process where true | tail 1"), events),
+    ]).toEqual(["late"]);
   });
 
   it("returns no limit on results", () => {
     const events = Array.from({ length: 25 }, (_, position) =>
-      event(`e${position}`, ENDPOINT, { "@timestamp": `2025-01-01T00:00:${String(position).padStart(2, "0")}Z` }),
+      event(`e${position}`, ENDPOINT, {
+        "@timestamp": `2025-01-01T00:00:${String(position).padStart(2, "0")}Z`,
+      }),
     );
     expect(runRuleEmbedded(rule("process where true"), events).size).toBe(25);
   });
 
   it("alerts on every event of a sequence", () => {
     const events = [
-      event("first", ENDPOINT, { "@timestamp": "2025-01-01T00:00:00Z", process: { name: "cmd.exe" } }),
-      event("second", ENDPOINT, { "@timestamp": "2025-01-01T00:00:01Z", process: { name: "mofcomp.exe" } }),
-      event("other", ENDPOINT, { "@timestamp": "2025-01-01T00:00:02Z", process: { name: "notepad.exe" } }),
+      event("first", ENDPOINT, {
+        "@timestamp": "2025-01-01T00:00:00Z",
+        process: { name: "cmd.exe" },
+      }),
+      event("second", ENDPOINT, {
+        "@timestamp": "2025-01-01T00:00:01Z",
+        process: { name: "mofcomp.exe" },
+      }),
+      event("other", ENDPOINT, {
+        "@timestamp": "2025-01-01T00:00:02Z",
+        process: { name: "notepad.exe" },
+      }),
     ];
     const query =
       'sequence [process where process.name == "cmd.exe"] [process where process.name == "mofcomp.exe"]';
-    expect([...runRuleEmbedded(rule(query), events)].sort()).toEqual(["first", "second"]);
+    expect([...runRuleEmbedded(rule(query), events)].sort()).toEqual([
+      "first",
+      "second",
+    ]);
   });
 
   it("names the rule file of a broken query", () => {
@@ -119,7 +174,10 @@ describe("mofcomp rules", () => {
     const events = await readEventFile("../shared/data/mofcomp/events.ndjson");
     const sysmon = events.filter((loaded) => loaded.index.includes("sysmon"));
     expect(sysmon).toHaveLength(5);
-    for (const key of ["mofcomp_suspicious_arguments", "mofcomp_outside_system32"]) {
+    for (const key of [
+      "mofcomp_suspicious_arguments",
+      "mofcomp_outside_system32",
+    ]) {
       const alerted = runRuleEmbedded(rulesOf(key), events);
       expect(sysmon.filter((loaded) => alerted.has(loaded.id))).toEqual([]);
     }
@@ -129,7 +187,10 @@ describe("mofcomp rules", () => {
     const events = await readEventFile("../shared/data/mofcomp/events.ndjson", {
       index: "logs-endpoint.events.process-default",
     });
-    const alerted = runRuleEmbedded(rulesOf("mofcomp_outside_system32"), events);
+    const alerted = runRuleEmbedded(
+      rulesOf("mofcomp_outside_system32"),
+      events,
+    );
     expect(alerted.has("mofcomp-case-069")).toBe(true);
   });
 });

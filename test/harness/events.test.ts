@@ -10,7 +10,10 @@ import {
   readEventFile,
   readEventLines,
 } from "../../src/harness/events.js";
-import { splitSecurityCommandLine, splitWindowsCommandLine } from "../../src/harness/winlog.js";
+import {
+  splitSecurityCommandLine,
+  splitWindowsCommandLine,
+} from "../../src/harness/winlog.js";
 
 const FIXTURES = "test/fixtures/harness";
 
@@ -28,9 +31,12 @@ describe("getField", () => {
   });
 
   it("reads mixed nesting", () => {
-    expect(getField({ process: { "parent.name": "cmd.exe" } }, "process.parent.name")).toBe(
-      "cmd.exe",
-    );
+    expect(
+      getField(
+        { process: { "parent.name": "cmd.exe" } },
+        "process.parent.name",
+      ),
+    ).toBe("cmd.exe");
   });
 
   it("returns undefined when missing", () => {
@@ -42,13 +48,19 @@ describe("getField", () => {
 describe("dataStreamOf", () => {
   it("joins type, dataset and namespace", () => {
     const document = {
-      data_stream: { type: "logs", dataset: "system.security", namespace: "default" },
+      data_stream: {
+        type: "logs",
+        dataset: "system.security",
+        namespace: "default",
+      },
     };
     expect(dataStreamOf(document)).toBe("logs-system.security-default");
   });
 
   it("returns null without a namespace", () => {
-    expect(dataStreamOf({ data_stream: { type: "logs", dataset: "x" } })).toBeNull();
+    expect(
+      dataStreamOf({ data_stream: { type: "logs", dataset: "x" } }),
+    ).toBeNull();
   });
 });
 
@@ -58,18 +70,24 @@ describe("parseEventLine", () => {
   });
 
   it("uses the given index", () => {
-    const event = parseEventLine('{"event":{"id":"e1"}}', "f.ndjson", 1, { index: "my-index" });
+    const event = parseEventLine('{"event":{"id":"e1"}}', "f.ndjson", 1, {
+      index: "my-index",
+    });
     expect(event?.index).toBe("my-index");
     expect(event?.id).toBe("e1");
   });
 
   it("names events without an id by place", () => {
-    const event = parseEventLine('{"message":"x"}', "f.ndjson", 7, { index: "i" });
+    const event = parseEventLine('{"message":"x"}', "f.ndjson", 7, {
+      index: "i",
+    });
     expect(event?.id).toBe("f.ndjson:7");
   });
 
   it("rejects invalid JSON with the line", () => {
-    expect(() => parseEventLine("{nope", "f.ndjson", 4)).toThrow(EventFileError);
+    expect(() => parseEventLine("{nope", "f.ndjson", 4)).toThrow(
+      EventFileError,
+    );
     expect(() => parseEventLine("{nope", "f.ndjson", 4)).toThrow(
       /^f\.ndjson:4: invalid JSON \(.+\)\. NDJSON needs one complete JSON object a line\.$/,
     );
@@ -96,7 +114,9 @@ describe("readEventLines", () => {
       "",
       '{"event":{"id":"b"}}',
     );
-    for await (const event of readEventLines(lines, "s.ndjson", { index: "i" })) {
+    for await (const event of readEventLines(lines, "s.ndjson", {
+      index: "i",
+    })) {
       events.push(event);
     }
     expect(events.map((event) => [event.id, event.line])).toEqual([
@@ -108,9 +128,13 @@ describe("readEventLines", () => {
 
 describe("parseEventArray", () => {
   it("numbers elements by position", () => {
-    const events = parseEventArray('[{"event":{"id":"a"}},{"event":{"id":"b"}}]', "a.json", {
-      index: "i",
-    });
+    const events = parseEventArray(
+      '[{"event":{"id":"a"}},{"event":{"id":"b"}}]',
+      "a.json",
+      {
+        index: "i",
+      },
+    );
     expect(events.map((event) => [event.id, event.line])).toEqual([
       ["a", 1],
       ["b", 2],
@@ -158,9 +182,12 @@ describe("event fixtures", () => {
   const folder = "test/fixtures/events";
 
   async function fixtureEvents(source: string): Promise<LoadedEvent[]> {
-    const files = readdirSync(`${folder}/${source}`).filter((name) => name.endsWith(".ndjson"));
+    const files = readdirSync(`${folder}/${source}`).filter((name) =>
+      name.endsWith(".ndjson"),
+    );
     const events: LoadedEvent[] = [];
-    for (const name of files) events.push(...(await readEventFile(`${folder}/${source}/${name}`)));
+    for (const name of files)
+      events.push(...(await readEventFile(`${folder}/${source}/${name}`)));
     return events;
   }
 
@@ -182,7 +209,10 @@ describe("event fixtures", () => {
   });
 
   it("split argv sources like the ingest mapping", async () => {
-    const events = [...(await fixtureEvents("endpoint")), ...(await fixtureEvents("crowdstrike"))];
+    const events = [
+      ...(await fixtureEvents("endpoint")),
+      ...(await fixtureEvents("crowdstrike")),
+    ];
     for (const loaded of events) {
       expect([loaded.id, argsOf(loaded)]).toEqual([
         loaded.id,
@@ -200,7 +230,9 @@ describe("event fixtures", () => {
       missing_fields: "logs-system.security-default",
     };
     for (const [source, stream] of Object.entries(streams)) {
-      const indices = new Set((await fixtureEvents(source)).map((loaded) => loaded.index));
+      const indices = new Set(
+        (await fixtureEvents(source)).map((loaded) => loaded.index),
+      );
       expect([source, [...indices]]).toEqual([source, [stream]]);
     }
   });
@@ -211,7 +243,13 @@ describe("event fixtures", () => {
       .split("\n")
       .slice(1)
       .map((row) => row.split("\t")[0]);
-    const sources = ["endpoint", "m365_defender", "crowdstrike", "system_security", "missing_fields"];
+    const sources = [
+      "endpoint",
+      "m365_defender",
+      "crowdstrike",
+      "system_security",
+      "missing_fields",
+    ];
     const events: LoadedEvent[] = [];
     for (const source of sources) events.push(...(await fixtureEvents(source)));
     expect(events.map((loaded) => loaded.id).sort()).toEqual([...ids].sort());

@@ -16,7 +16,13 @@ const HEADER = ["event.id", "dataset", ...RULES, "why"];
 
 describe("parseExpectations", () => {
   it("reads verdicts and ignores other columns", () => {
-    const text = tsv(HEADER, ["e1", "system.security", "alert", "no_alert", "reason"]);
+    const text = tsv(HEADER, [
+      "e1",
+      "system.security",
+      "alert",
+      "no_alert",
+      "reason",
+    ]);
     const expectations = parseExpectations(text, "x.tsv", RULES);
     expect(expectations.rules).toEqual(RULES);
     expect(expectations.eventIds).toEqual(["e1"]);
@@ -25,7 +31,11 @@ describe("parseExpectations", () => {
   });
 
   it("gives null for unknown events", () => {
-    const expectations = parseExpectations(tsv(HEADER, ["e1", "d", "alert", "alert", ""]), "x.tsv", RULES);
+    const expectations = parseExpectations(
+      tsv(HEADER, ["e1", "d", "alert", "alert", ""]),
+      "x.tsv",
+      RULES,
+    );
     expect(expectedVerdict(expectations, "e2", RULES[0]!)).toBeNull();
     expect(expectedVerdict(undefined, "e1", RULES[0]!)).toBeNull();
   });
@@ -39,18 +49,29 @@ describe("parseExpectations", () => {
 
   it("accepts CRLF and blank lines", () => {
     const text = `event.id\t${RULES[0]}\r\ne1\talert\r\n\r\ne2\tno_alert\r\n`;
-    expect(parseExpectations(text, "x.tsv", RULES).eventIds).toEqual(["e1", "e2"]);
+    expect(parseExpectations(text, "x.tsv", RULES).eventIds).toEqual([
+      "e1",
+      "e2",
+    ]);
   });
 
   it("reads the shared mofcomp file", () => {
     const file = "../shared/data/mofcomp/expected.tsv";
-    const expectations = parseExpectations(readFileSync(file, "utf8"), file, RULES);
+    const expectations = parseExpectations(
+      readFileSync(file, "utf8"),
+      file,
+      RULES,
+    );
     expect(expectations.eventIds).toHaveLength(22);
-    expect(expectedVerdict(expectations, "mofcomp-case-015", RULES[1]!)).toBe("alert");
+    expect(expectedVerdict(expectations, "mofcomp-case-015", RULES[1]!)).toBe(
+      "alert",
+    );
   });
 
   it("rejects a header without event.id", () => {
-    expect(() => parseExpectations(tsv(["id", RULES[0]!]), "x.tsv", RULES)).toThrow(
+    expect(() =>
+      parseExpectations(tsv(["id", RULES[0]!]), "x.tsv", RULES),
+    ).toThrow(
       new ExpectationFileError(
         "x.tsv",
         1,
@@ -60,13 +81,21 @@ describe("parseExpectations", () => {
   });
 
   it("rejects a file without rule columns", () => {
-    expect(() => parseExpectations(tsv(["event.id", "why"]), "x.tsv", RULES)).toThrow(
+    expect(() =>
+      parseExpectations(tsv(["event.id", "why"]), "x.tsv", RULES),
+    ).toThrow(
       "x.tsv:1: no column is named after a rule (found: event.id, why; rules: mofcomp_suspicious_arguments, mofcomp_outside_system32). Name each verdict column after a rule file in rules/ without .yml.",
     );
   });
 
   it("rejects a repeated rule column", () => {
-    expect(() => parseExpectations(tsv(["event.id", RULES[0]!, RULES[0]!]), "x.tsv", RULES)).toThrow(
+    expect(() =>
+      parseExpectations(
+        tsv(["event.id", RULES[0]!, RULES[0]!]),
+        "x.tsv",
+        RULES,
+      ),
+    ).toThrow(
       'x.tsv:1: the header names column "mofcomp_suspicious_arguments" twice.',
     );
   });
@@ -93,7 +122,11 @@ describe("parseExpectations", () => {
   });
 
   it("rejects a repeated event id", () => {
-    const text = tsv(HEADER, ["e1", "d", "alert", "alert", ""], ["e1", "d", "alert", "alert", ""]);
+    const text = tsv(
+      HEADER,
+      ["e1", "d", "alert", "alert", ""],
+      ["e1", "d", "alert", "alert", ""],
+    );
     expect(() => parseExpectations(text, "x.tsv", RULES)).toThrow(
       'x.tsv:3: event id "e1" is listed twice.',
     );

@@ -22,7 +22,13 @@ function rule(key: string): BuiltRule {
 }
 
 function event(id: string, line: number): LoadedEvent {
-  return { id, index: "logs-x-default", document: { event: { id } }, file: "e.ndjson", line };
+  return {
+    id,
+    index: "logs-x-default",
+    document: { event: { id } },
+    file: "e.ndjson",
+    line,
+  };
 }
 
 const RULES = [rule("args"), rule("folder")];
@@ -41,12 +47,32 @@ const EXPECT = parseExpectations(
 
 describe("verifyRules", () => {
   it("gives one result per event and rule", () => {
-    const report = verifyRules(RULES, EVENTS, EXPECT, runnerFrom({ args: ["e1"], folder: [] }));
+    const report = verifyRules(
+      RULES,
+      EVENTS,
+      EXPECT,
+      runnerFrom({ args: ["e1"], folder: [] }),
+    );
     expect(report.results).toEqual([
       { event_id: "e1", rule: "args", expected: "alert", actual: "alert" },
-      { event_id: "e1", rule: "folder", expected: "no_alert", actual: "no_alert" },
-      { event_id: "e2", rule: "args", expected: "no_alert", actual: "no_alert" },
-      { event_id: "e2", rule: "folder", expected: "no_alert", actual: "no_alert" },
+      {
+        event_id: "e1",
+        rule: "folder",
+        expected: "no_alert",
+        actual: "no_alert",
+      },
+      {
+        event_id: "e2",
+        rule: "args",
+        expected: "no_alert",
+        actual: "no_alert",
+      },
+      {
+        event_id: "e2",
+        rule: "folder",
+        expected: "no_alert",
+        actual: "no_alert",
+      },
       { event_id: "e3", rule: "args", expected: null, actual: "no_alert" },
       { event_id: "e3", rule: "folder", expected: null, actual: "no_alert" },
     ]);
@@ -54,22 +80,43 @@ describe("verifyRules", () => {
   });
 
   it("counts mismatches", () => {
-    const report = verifyRules(RULES, EVENTS, EXPECT, runnerFrom({ args: ["e2"], folder: ["e3"] }));
+    const report = verifyRules(
+      RULES,
+      EVENTS,
+      EXPECT,
+      runnerFrom({ args: ["e2"], folder: ["e3"] }),
+    );
     expect(report.mismatches).toBe(2);
-    expect(report.results.filter(isMismatch).map((result) => [result.event_id, result.rule])).toEqual([
+    expect(
+      report.results
+        .filter(isMismatch)
+        .map((result) => [result.event_id, result.rule]),
+    ).toEqual([
       ["e1", "args"],
       ["e2", "args"],
     ]);
   });
 
   it("lists expectations without events", () => {
-    const report = verifyRules(RULES, [event("e1", 1)], EXPECT, runnerFrom({ args: ["e1"] }));
+    const report = verifyRules(
+      RULES,
+      [event("e1", 1)],
+      EXPECT,
+      runnerFrom({ args: ["e1"] }),
+    );
     expect(report.unreadExpectations).toEqual(["e2"]);
   });
 
   it("runs without expectations", () => {
-    const report = verifyRules(RULES, EVENTS, undefined, runnerFrom({ folder: ["e2"] }));
-    expect(report.results.every((result) => result.expected === null)).toBe(true);
+    const report = verifyRules(
+      RULES,
+      EVENTS,
+      undefined,
+      runnerFrom({ folder: ["e2"] }),
+    );
+    expect(report.results.every((result) => result.expected === null)).toBe(
+      true,
+    );
     expect(report.mismatches).toBe(0);
   });
 
@@ -83,7 +130,12 @@ describe("verifyRules", () => {
 
 describe("formatVerifyTable", () => {
   it("aligns verdicts and marks mismatches", () => {
-    const report = verifyRules(RULES, EVENTS, EXPECT, runnerFrom({ args: ["e2"], folder: [] }));
+    const report = verifyRules(
+      RULES,
+      EVENTS,
+      EXPECT,
+      runnerFrom({ args: ["e2"], folder: [] }),
+    );
     expect(formatVerifyTable(report)).toEqual([
       "event.id  args                       folder                     status",
       "e1        no_alert (expected alert)  no_alert                   MISMATCH",
@@ -95,7 +147,12 @@ describe("formatVerifyTable", () => {
   });
 
   it("reports ok rows", () => {
-    const report = verifyRules(RULES, [event("e1", 1)], EXPECT, runnerFrom({ args: ["e1"] }));
+    const report = verifyRules(
+      RULES,
+      [event("e1", 1)],
+      EXPECT,
+      runnerFrom({ args: ["e1"] }),
+    );
     expect(formatVerifyTable(report)).toEqual([
       "event.id  args   folder    status",
       "e1        alert  no_alert  ok",
@@ -107,9 +164,16 @@ describe("formatVerifyTable", () => {
 
 describe("formatVerifyJson", () => {
   it("prints results and mismatches", () => {
-    const report = verifyRules([rule("args")], [event("e1", 1)], EXPECT, runnerFrom({}));
+    const report = verifyRules(
+      [rule("args")],
+      [event("e1", 1)],
+      EXPECT,
+      runnerFrom({}),
+    );
     expect(JSON.parse(formatVerifyJson(report))).toEqual({
-      results: [{ event_id: "e1", rule: "args", expected: "alert", actual: "no_alert" }],
+      results: [
+        { event_id: "e1", rule: "args", expected: "alert", actual: "no_alert" },
+      ],
       mismatches: 1,
     });
   });
