@@ -208,6 +208,7 @@ describe("detections build --check", () => {
     const out = path.join(root, "kibana");
     cpSync("rules", rules, { recursive: true });
     detections("build", "--rules", rules, "--out", out);
+
     const file = path.join(rules, "mofcomp_suspicious_arguments.yml");
     writeFileSync(
       file,
@@ -215,6 +216,7 @@ describe("detections build --check", () => {
     );
     writeFileSync(path.join(out, "old_rule.json"), "{}\n");
     const before = readFileSync(path.join(out, "version.lock.json"), "utf8");
+
     const result = detections(
       "build",
       "--check",
@@ -234,6 +236,7 @@ describe("detections build --check", () => {
         "",
       ].join("\n"),
     );
+
     expect(readFileSync(path.join(out, "version.lock.json"), "utf8")).toBe(
       before,
     );
