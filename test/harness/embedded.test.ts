@@ -193,4 +193,24 @@ describe("mofcomp rules", () => {
     );
     expect(alerted.has("mofcomp-case-069")).toBe(true);
   });
+
+  // NOTE: Defender XDR splits a quoted path at spaces, so a folder whose name
+  // ends in ".mof" before a space looks like a .mof argument.
+  it.fails("skip a .mof folder in Defender XDR", async () => {
+    const events = await readEventFile(
+      "test/fixtures/events/m365_defender/suspicious-arguments-near-misses.ndjson",
+    );
+    const base = events.find(
+      (loaded) => loaded.id === "m365-no-file-argument",
+    )!;
+    const commandLine = 'mofcomp.exe "C:\\Temp\\old.mof files\\list.txt"';
+    const document = structuredClone(base.document) as Record<string, any>;
+    document.process.command_line = commandLine;
+    document.process.args = commandLine.split(" ");
+    const event = { ...base, id: "m365-mof-folder", document };
+    const alerted = runRuleEmbedded(rulesOf("mofcomp_suspicious_arguments"), [
+      event,
+    ]);
+    expect(alerted.has("m365-mof-folder")).toBe(false);
+  });
 });
