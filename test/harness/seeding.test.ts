@@ -10,7 +10,7 @@ import {
 
 const window = { from: "2026-12-04T16:30:00.000Z", to: "2026-12-04T16:45:00.000Z" };
 
-function event(id: string, document: Record<string, unknown>): LoadedEvent {
+function event(id: string, document: LoadedEvent["document"]): LoadedEvent {
   return { id, index: "x", file: "e.ndjson", line: 3, document };
 }
 
