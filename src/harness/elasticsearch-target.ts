@@ -190,13 +190,17 @@ export class ElasticsearchTarget {
           `Elasticsearch at ${this.settings.url.origin} rejected ${rejected.length} of ${chunk.length} documents:\n  ${rejected.slice(0, 5).join("\n  ")}\nCheck that the events are valid ECS documents.`,
         );
       }
-      step.update(`${Math.min(start + bulkChunkSize, documents.length)} of ${documents.length}`);
+      step.update(
+        `${Math.min(start + bulkChunkSize, documents.length)} of ${documents.length}`,
+      );
     }
     const streams = [...new Set(documents.map((doc) => doc.dataStream))];
     await this.call("POST _refresh", () =>
       this.client.indices.refresh({ index: streams, ignore_unavailable: true }),
     );
-    step.finish(`${documents.length} indexed into ${streams.length} data streams`);
+    step.finish(
+      `${documents.length} indexed into ${streams.length} data streams`,
+    );
   }
 
   /** Runs one rule's query through `_eql/search` as the detection engine does. */
@@ -207,16 +211,23 @@ export class ElasticsearchTarget {
     size: number,
   ): Promise<EqlHit[]> {
     const body = eqlSearchBody(rule, window, namespace, size);
-    const response = await this.call(`POST ${rule.index.join(",")}/_eql/search`, () =>
-      this.client.eql.search(
-        { index: [...rule.index], allow_no_indices: true, ...body } as never,
-      ),
+    const response = await this.call(
+      `POST ${rule.index.join(",")}/_eql/search`,
+      () =>
+        this.client.eql.search({
+          index: [...rule.index],
+          allow_no_indices: true,
+          ...body,
+        } as never),
     );
     return eqlHits(response as unknown as Record<string, unknown>);
   }
 
   /** Reads the alerts of the given rules from the space's alerts index. */
-  async searchAlerts(space: string, ruleUuids: readonly string[]): Promise<AlertHit[]> {
+  async searchAlerts(
+    space: string,
+    ruleUuids: readonly string[],
+  ): Promise<AlertHit[]> {
     const index = `.alerts-security.alerts-${space}`;
     await this.call(`POST ${index}/_refresh`, () =>
       this.client.indices.refresh({ index, ignore_unavailable: true }),
@@ -237,9 +248,16 @@ export class ElasticsearchTarget {
    * indices when a space is given. Names are listed first and deleted
    * explicitly, because clusters may forbid deleting by wildcard.
    */
-  async cleanUp(namespace: string, templates: readonly string[], space?: string): Promise<void> {
+  async cleanUp(
+    namespace: string,
+    templates: readonly string[],
+    space?: string,
+  ): Promise<void> {
     const streams = await this.call("GET _data_stream", () =>
-      this.client.indices.getDataStream({ name: `*-${namespace}`, expand_wildcards: "all" }),
+      this.client.indices.getDataStream({
+        name: `*-${namespace}`,
+        expand_wildcards: "all",
+      }),
     );
     const names = streams.data_streams.map((stream) => stream.name);
     if (names.length > 0) {
@@ -258,7 +276,11 @@ export class ElasticsearchTarget {
   private async deleteAlertIndices(space: string): Promise<void> {
     const pattern = `.internal.alerts-security.alerts-${space}-*`;
     const indices = await this.call(`GET ${pattern}`, () =>
-      this.client.indices.get({ index: pattern, expand_wildcards: "all", ignore_unavailable: true }),
+      this.client.indices.get({
+        index: pattern,
+        expand_wildcards: "all",
+        ignore_unavailable: true,
+      }),
     );
     const names = Object.keys(indices);
     if (names.length === 0) return;
@@ -292,24 +314,52 @@ export function describeFailure(
         settings.auth.kind === "none"
           ? "no credentials are set: set ES_API_KEY, or ES_USERNAME and ES_PASSWORD"
           : `check the credentials from ${settings.auth.source}`;
-      return new ElasticsearchError(`${where} rejected the credentials for ${action} (HTTP 401): ${hint}.`, options);
+      return new ElasticsearchError(
+        `${where} rejected the credentials for ${action} (HTTP 401): ${hint}.`,
+        options,
+      );
     }
-    const cause = (error.body as { error?: { type?: string; reason?: string } } | undefined)?.error;
-    const reason = cause ? `${cause.type ?? "error"}: ${cause.reason ?? ""}` : error.message;
+    const cause = (
+      error.body as { error?: { type?: string; reason?: string } } | undefined
+    )?.error;
+    const reason = cause
+      ? `${cause.type ?? "error"}: ${cause.reason ?? ""}`
+      : error.message;
     if (status === 403) {
-      return new ElasticsearchError(`${where} denied ${action} (HTTP 403): ${reason}. Use a user with the manage_index_templates cluster privilege and write, read and manage privileges on logs-* and .alerts-security.alerts-*.`, options);
+      return new ElasticsearchError(
+        `${where} denied ${action} (HTTP 403): ${reason}. Use a user with the manage_index_templates cluster privilege and write, read and manage privileges on logs-* and .alerts-security.alerts-*.`,
+        options,
+      );
     }
-    return new ElasticsearchError(`${action} failed on ${where} (HTTP ${status}): ${reason}`, options);
+    return new ElasticsearchError(
+      `${action} failed on ${where} (HTTP ${status}): ${reason}`,
+      options,
+    );
   }
   if (error instanceof errors.TimeoutError) {
-    return new ElasticsearchError(`${action} on ${where} timed out. Check that the cluster is healthy.`, options);
+    return new ElasticsearchError(
+      `${action} on ${where} timed out. Check that the cluster is healthy.`,
+      options,
+    );
   }
   if (error instanceof errors.ProductNotSupportedError) {
-    return new ElasticsearchError(`${settings.url.origin} did not respond as Elasticsearch for ${action}. Check that --es-url points at Elasticsearch, not Kibana or a proxy.`, options);
+    return new ElasticsearchError(
+      `${settings.url.origin} did not respond as Elasticsearch for ${action}. Check that --es-url points at Elasticsearch, not Kibana or a proxy.`,
+      options,
+    );
   }
-  if (error instanceof errors.ConnectionError || error instanceof errors.NoLivingConnectionsError) {
-    return new ElasticsearchError(`could not connect to ${where} for ${action}: ${error.message}. Check --es-url and that Elasticsearch is running.`, options);
+  if (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.NoLivingConnectionsError
+  ) {
+    return new ElasticsearchError(
+      `could not connect to ${where} for ${action}: ${error.message}. Check --es-url and that Elasticsearch is running.`,
+      options,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ElasticsearchError(`${action} failed on ${where}: ${message}`, options);
+  return new ElasticsearchError(
+    `${action} failed on ${where}: ${message}`,
+    options,
+  );
 }

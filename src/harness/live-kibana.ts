@@ -4,8 +4,16 @@
  * wait until every rule's last execution succeeded.
  */
 import { DetectionsError } from "../errors.js";
-import { findRulesByTag, type KibanaVersion, type RemoteRule } from "../kibana/api.js";
-import { applyPlan, planAgainstKibana, type DeployIo } from "../kibana/apply.js";
+import {
+  findRulesByTag,
+  type KibanaVersion,
+  type RemoteRule,
+} from "../kibana/api.js";
+import {
+  applyPlan,
+  planAgainstKibana,
+  type DeployIo,
+} from "../kibana/apply.js";
 import type { KibanaClient } from "../kibana/client.js";
 import { MANAGED_TAG, type KibanaRule } from "../kibana/rule.js";
 import type { Progress } from "./progress.js";
@@ -51,7 +59,10 @@ export function verificationBodies(
 const spacesPath = "/api/spaces/space";
 
 /** Creates a Space; its id is also its name. */
-export async function createSpace(client: KibanaClient, space: string): Promise<void> {
+export async function createSpace(
+  client: KibanaClient,
+  space: string,
+): Promise<void> {
   await client.send({
     method: "POST",
     path: spacesPath,
@@ -68,7 +79,10 @@ export async function createSpace(client: KibanaClient, space: string): Promise<
 }
 
 /** Deletes a Space with the rules in it. */
-export async function deleteSpace(client: KibanaClient, space: string): Promise<void> {
+export async function deleteSpace(
+  client: KibanaClient,
+  space: string,
+): Promise<void> {
   await client.send({
     method: "DELETE",
     path: `${spacesPath}/${encodeURIComponent(space)}`,
@@ -86,7 +100,10 @@ export async function deployRules(
   rules: readonly KibanaRule[],
   io: DeployIo,
 ): Promise<{ version: KibanaVersion; deployed: RemoteRule[] }> {
-  const context = await planAgainstKibana(client, rules, { prune: false, force: true });
+  const context = await planAgainstKibana(client, rules, {
+    prune: false,
+    force: true,
+  });
   await applyPlan(client, context, { prune: false, force: true }, io);
   const wanted = new Set(rules.map((rule) => rule.rule_id));
   const deployed = (await findRulesByTag(client, MANAGED_TAG)).filter((rule) =>
@@ -110,7 +127,10 @@ export async function runRulesNow(
     body: JSON.stringify({
       action: "run",
       ids,
-      run: { start_date: window.start.toISOString(), end_date: window.end.toISOString() },
+      run: {
+        start_date: window.start.toISOString(),
+        end_date: window.end.toISOString(),
+      },
     }),
     contentType: "application/json",
     idempotent: false,
@@ -136,13 +156,19 @@ export async function waitForRuleRuns(
   deployed: readonly RemoteRule[],
   options: WaitOptions,
 ): Promise<Map<string, LastExecution>> {
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const sleep =
+    options.sleep ??
+    ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? (() => Date.now());
   const deadline = now() + options.timeoutMs;
-  const step = options.progress.start(`waiting for ${deployed.length} rules to run`);
+  const step = options.progress.start(
+    `waiting for ${deployed.length} rules to run`,
+  );
   const wanted = new Map(deployed.map((rule) => [rule.rule_id, rule]));
   for (let attempt = 1; ; attempt += 1) {
-    const current = (await findRulesByTag(client, MANAGED_TAG)).filter((rule) => wanted.has(rule.rule_id));
+    const current = (await findRulesByTag(client, MANAGED_TAG)).filter((rule) =>
+      wanted.has(rule.rule_id),
+    );
     const finished = new Map<string, LastExecution>();
     for (const rule of current) {
       const execution = lastExecutionAfterUpdate(rule);
@@ -152,9 +178,12 @@ export async function waitForRuleRuns(
           `rule "${rule.name}" (${rule.rule_id}) failed in Kibana: ${execution.message ?? "no message"}. Fix the rule or the cluster and run the verification again.`,
         );
       }
-      if (execution && isFinished(execution.status)) finished.set(rule.rule_id, execution);
+      if (execution && isFinished(execution.status))
+        finished.set(rule.rule_id, execution);
     }
-    step.update(`${finished.size} of ${wanted.size} rules ran (poll ${attempt})`);
+    step.update(
+      `${finished.size} of ${wanted.size} rules ran (poll ${attempt})`,
+    );
     if (finished.size === wanted.size) {
       step.finish(`${finished.size} of ${wanted.size} rules ran`);
       return finished;
@@ -173,11 +202,13 @@ function isFinished(status: string): boolean {
 
 /** The rule's last execution if it started after the rule's last update. */
 function lastExecutionAfterUpdate(rule: RemoteRule): LastExecution | undefined {
-  const summary = rule.execution_summary as { last_execution?: LastExecution } | undefined;
+  const summary = rule.execution_summary as
+    { last_execution?: LastExecution } | undefined;
   const execution = summary?.last_execution;
   if (!execution) return undefined;
   const updated = Date.parse(String(rule.updated_at ?? ""));
-  if (!Number.isNaN(updated) && Date.parse(execution.date) < updated) return undefined;
+  if (!Number.isNaN(updated) && Date.parse(execution.date) < updated)
+    return undefined;
   return execution;
 }
 
@@ -190,8 +221,11 @@ function timeoutError(
   const lines = [...wanted.values()]
     .filter((rule) => !finished.has(rule.rule_id))
     .map((rule) => {
-      const latest = current.find((candidate) => candidate.rule_id === rule.rule_id);
-      const summary = latest?.execution_summary as { last_execution?: LastExecution } | undefined;
+      const latest = current.find(
+        (candidate) => candidate.rule_id === rule.rule_id,
+      );
+      const summary = latest?.execution_summary as
+        { last_execution?: LastExecution } | undefined;
       const last = summary?.last_execution;
       const state = last
         ? `last status "${last.status}" at ${last.date}: ${last.message ?? "no message"}`

@@ -78,7 +78,8 @@ export async function runLive(
   options: LiveOptions,
 ): Promise<LiveRun> {
   const { kibana, kibanaInSpace } = dependencies;
-  if (!kibana || !kibanaInSpace) throw new Error("runLive needs a Kibana client");
+  if (!kibana || !kibanaInSpace)
+    throw new Error("runLive needs a Kibana client");
   const namespace = options.namespace ?? newNamespace();
   const space = `detections-${namespace}`;
   const now = dependencies.now ?? (() => new Date());
@@ -96,10 +97,23 @@ export async function runLive(
     spaceCreated = true;
     dependencies.log(`created Kibana space ${space}`);
     const client = kibanaInSpace(space);
-    const bodies = verificationBodies(rules.map((rule) => rule.body), lookbackMinutes);
-    const { version, deployed } = await deployRules(client, bodies, deployIo(dependencies, now));
+    const bodies = verificationBodies(
+      rules.map((rule) => rule.body),
+      lookbackMinutes,
+    );
+    const { version, deployed } = await deployRules(
+      client,
+      bodies,
+      deployIo(dependencies, now),
+    );
     if (supportsManualRun(version)) {
-      await startManualRun(client, deployed.map((rule) => rule.id), seededAt, now, dependencies.log);
+      await startManualRun(
+        client,
+        deployed.map((rule) => rule.id),
+        seededAt,
+        now,
+        dependencies.log,
+      );
     }
     await waitForRuleRuns(client, deployed, {
       timeoutMs: options.waitTimeoutMs ?? 300_000,
@@ -107,14 +121,22 @@ export async function runLive(
       progress: dependencies.progress,
       ...(dependencies.sleep ? { sleep: dependencies.sleep } : {}),
     });
-    const keyByRuleId = new Map(rules.map((rule) => [rule.body.rule_id, rule.key]));
-    const keyByUuid = new Map(deployed.map((rule) => [rule.id, keyByRuleId.get(rule.rule_id) ?? rule.rule_id]));
+    const keyByRuleId = new Map(
+      rules.map((rule) => [rule.body.rule_id, rule.key]),
+    );
+    const keyByUuid = new Map(
+      deployed.map((rule) => [
+        rule.id,
+        keyByRuleId.get(rule.rule_id) ?? rule.rule_id,
+      ]),
+    );
     const hits = await es.searchAlerts(space, [...keyByUuid.keys()]);
     const mapped = mapAlerts(hits, eventIdsByDocumentId(documents));
     const alerted = emptyAlerted(rules);
     for (const alert of mapped) {
       const key = keyByUuid.get(alert.ruleUuid);
-      if (key !== undefined && alert.eventId !== null) alerted.get(key)?.add(alert.eventId);
+      if (key !== undefined && alert.eventId !== null)
+        alerted.get(key)?.add(alert.eventId);
     }
     return {
       alerted,
@@ -125,7 +147,13 @@ export async function runLive(
       space,
     };
   } finally {
-    await cleanUp(dependencies, options, namespace, templates, spaceCreated ? space : undefined);
+    await cleanUp(
+      dependencies,
+      options,
+      namespace,
+      templates,
+      spaceCreated ? space : undefined,
+    );
   }
 }
 
@@ -150,15 +178,24 @@ export async function runElasticsearch(
     const documents = prepareDocuments(events, namespace, seededAt);
     await es.index(documents, dependencies.progress);
     const window = {
-      from: new Date(seededAt.getTime() - lookbackMinutes * 60_000).toISOString(),
+      from: new Date(
+        seededAt.getTime() - lookbackMinutes * 60_000,
+      ).toISOString(),
       to: now().toISOString(),
     };
     const alerted = emptyAlerted(rules);
     let ignored = 0;
     const eventIds = eventIdsByDocumentId(documents);
-    const step = dependencies.progress.start(`searching ${rules.length} rules with _eql/search`);
+    const step = dependencies.progress.start(
+      `searching ${rules.length} rules with _eql/search`,
+    );
     for (const rule of rules) {
-      const hits = await es.eqlSearch(rule.body, window, namespace, searchSize(rule, documents));
+      const hits = await es.eqlSearch(
+        rule.body,
+        window,
+        namespace,
+        searchSize(rule, documents),
+      );
       for (const hit of hits) {
         const eventId = eventIds.get(hit._id);
         if (eventId === undefined) ignored += 1;
@@ -188,18 +225,25 @@ async function startManualRun(
   const start = new Date(seededAt.getTime() - 5 * 60_000);
   // Kibana refuses a manual run that starts in the future; ending it a
   // second ago keeps the whole window in the past.
-  const end = new Date(Math.max(now().getTime() - 1_000, start.getTime() + 1_000));
+  const end = new Date(
+    Math.max(now().getTime() - 1_000, start.getTime() + 1_000),
+  );
   try {
     await runRulesNow(client, ids, { start, end });
     log(`started a manual run of ${ids.length} rules`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(`warning: the manual run failed, waiting for the scheduled run instead: ${message}`);
+    log(
+      `warning: the manual run failed, waiting for the scheduled run instead: ${message}`,
+    );
   }
 }
 
 /** Returns the rule's max_signals, raised to the number of events so no hit is cut off. */
-function searchSize(rule: LiveRule, documents: readonly PreparedDocument[]): number {
+function searchSize(
+  rule: LiveRule,
+  documents: readonly PreparedDocument[],
+): number {
   return Math.min(10_000, Math.max(rule.body.max_signals, documents.length));
 }
 
@@ -234,15 +278,22 @@ async function cleanUp(
 ): Promise<void> {
   if (options.keep) {
     const where = space ? `Kibana space ${space}, ` : "";
-    dependencies.log(`kept ${where}data streams logs-*-${namespace} and ${templates.length} index templates (--keep)`);
+    dependencies.log(
+      `kept ${where}data streams logs-*-${namespace} and ${templates.length} index templates (--keep)`,
+    );
     return;
   }
   try {
-    if (space && dependencies.kibana) await deleteSpace(dependencies.kibana, space);
+    if (space && dependencies.kibana)
+      await deleteSpace(dependencies.kibana, space);
     await dependencies.elasticsearch.cleanUp(namespace, templates, space);
-    dependencies.log(`deleted ${space ? `space ${space}, ` : ""}data streams logs-*-${namespace} and ${templates.length} index templates`);
+    dependencies.log(
+      `deleted ${space ? `space ${space}, ` : ""}data streams logs-*-${namespace} and ${templates.length} index templates`,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    dependencies.log(`warning: cleanup failed, delete logs-*-${namespace}${space ? ` and space ${space}` : ""} by hand: ${message}`);
+    dependencies.log(
+      `warning: cleanup failed, delete logs-*-${namespace}${space ? ` and space ${space}` : ""} by hand: ${message}`,
+    );
   }
 }

@@ -41,7 +41,8 @@ export function createProgress(options: ProgressOptions): Progress {
       let lastPrinted = startedAt;
       let open = true;
       const elapsed = (): string => formatElapsed(now() - startedAt);
-      const line = (status: string): string => `${label}: ${status} (${elapsed()})`;
+      const line = (status: string): string =>
+        `${label}: ${status} (${elapsed()})`;
 
       if (options.isTTY) options.write(`${label}...`);
       else options.write(`${label}...\n`);
@@ -49,7 +50,9 @@ export function createProgress(options: ProgressOptions): Progress {
       const end = (status: string): void => {
         if (!open) return;
         open = false;
-        options.write(options.isTTY ? `\r\x1b[2K${line(status)}\n` : `${line(status)}\n`);
+        options.write(
+          options.isTTY ? `\r\x1b[2K${line(status)}\n` : `${line(status)}\n`,
+        );
       };
       return {
         update(status: string): void {

@@ -67,7 +67,9 @@ export function prepareDocuments(
 }
 
 /** Builds the body lines of a `_bulk` request that creates every document. */
-export function bulkOperations(documents: readonly PreparedDocument[]): object[] {
+export function bulkOperations(
+  documents: readonly PreparedDocument[],
+): object[] {
   return documents.flatMap((prepared) => [
     { create: { _index: prepared.dataStream, _id: prepared.documentId } },
     prepared.document,
@@ -183,4 +185,3 @@ export function eventIdsByDocumentId(
 ): Map<string, string> {
   return new Map(documents.map((doc) => [doc.documentId, doc.eventId]));
 }
-

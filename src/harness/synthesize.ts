@@ -40,7 +40,11 @@ export interface SynthesisRule {
 /** The embedded engine, as synthesis uses it. */
 export interface SynthesisEngine {
   /** Whether the rule alerts on the document stored in the given index. */
-  matchesRule(rule: SynthesisRule, document: EcsDocument, index: string): boolean;
+  matchesRule(
+    rule: SynthesisRule,
+    document: EcsDocument,
+    index: string,
+  ): boolean;
   /** Whether the condition holds for the document, ignoring category and index. */
   holds(condition: Expr, document: EcsDocument): boolean;
 }
@@ -128,13 +132,19 @@ function synthesizeRule(context: RuleContext, maxBranches: number): Draft[] {
     gaps.push({
       rule: rule.key,
       description: `index ${rule.index.join(", ")}`,
-      reason: "no synthesized source's data stream matches the rule's index patterns",
+      reason:
+        "no synthesized source's data stream matches the rule's index patterns",
     });
     return [];
   }
   const { branches } = branchesOf(query.condition, maxBranches);
   const matches = synthesizeMatches(context, sources, branches);
-  const misses = synthesizeNearMisses(context, sources, branches, query.condition);
+  const misses = synthesizeNearMisses(
+    context,
+    sources,
+    branches,
+    query.condition,
+  );
   return [...matches, ...misses];
 }
 
@@ -164,7 +174,12 @@ function synthesizeMatches(
         : [sources[position % sources.length] as SynthesisSource];
     const description = `matches branch ${position + 1} of ${branches.length}: ${describeBranch(branch)}`;
     for (const source of picked) {
-      const solution = solveBranch(branch, source, context.namespace, context.engine);
+      const solution = solveBranch(
+        branch,
+        source,
+        context.namespace,
+        context.engine,
+      );
       const label = `match-${position + 1}-${source.label}`;
       const draft = finish(context, solution, "match", label, description);
       if (draft) drafts.push(draft);
@@ -208,7 +223,12 @@ function nearMissFor(
     const flipped = branch.map((item) =>
       item === literal ? { ...item, negated: !item.negated } : item,
     );
-    const match = solveBranch(branch, source, context.namespace, context.engine);
+    const match = solveBranch(
+      branch,
+      source,
+      context.namespace,
+      context.engine,
+    );
     const near = match.ok ? { literal, document: match.document } : undefined;
     const outcome = breakAllBranches(context, source, branches, flipped, near);
     if (typeof outcome === "string") {
@@ -216,7 +236,13 @@ function nearMissFor(
       continue;
     }
     const description = `breaks ${describeLiteral(literal)}`;
-    return draftOf(context, outcome, "near_miss", `miss-${position + 1}-${source.label}`, description);
+    return draftOf(
+      context,
+      outcome,
+      "near_miss",
+      `miss-${position + 1}-${source.label}`,
+      description,
+    );
   }
   context.gaps.push({
     rule: context.rule.key,
@@ -250,14 +276,16 @@ function breakAllBranches(
     const solution = solveBranch(constraints, source, namespace, engine, near);
     if (!solution.ok) return solution.reason;
     const index = dataStreamOf(solution.document) ?? "";
-    if (!engine.matchesRule(rule, solution.document, index)) return solution.document;
+    if (!engine.matchesRule(rule, solution.document, index))
+      return solution.document;
     const holds = (literal: Literal) =>
       engine.holds(literal.atom, solution.document) !== literal.negated;
     const escape = branches.find((branch) => branch.every(holds));
     const open = (escape ?? []).filter(
       (literal) => !constraints.some((kept) => kept.atom === literal.atom),
     );
-    const next = open.find((literal) => fieldOf(literal.atom) === flippedField) ?? open[0];
+    const next =
+      open.find((literal) => fieldOf(literal.atom) === flippedField) ?? open[0];
     if (!next) break;
     constraints.push({ ...next, negated: !next.negated });
   }
@@ -273,7 +301,11 @@ function finish(
   description: string,
 ): Draft | null {
   if (!solution.ok) {
-    context.gaps.push({ rule: context.rule.key, description, reason: solution.reason });
+    context.gaps.push({
+      rule: context.rule.key,
+      description,
+      reason: solution.reason,
+    });
     return null;
   }
   const index = dataStreamOf(solution.document) ?? "";
@@ -326,7 +358,10 @@ function verdictsOf(
 function deduplicate(drafts: Draft[]): Draft[] {
   const seen = new Set<string>();
   return drafts.filter((draft) => {
-    const key = JSON.stringify({ ...draft.document, event: { ...(draft.document.event as object), id: null } });
+    const key = JSON.stringify({
+      ...draft.document,
+      event: { ...(draft.document.event as object), id: null },
+    });
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -339,7 +374,9 @@ function describeLiteral(literal: Literal): string {
 }
 
 function describeBranch(branch: Branch): string {
-  return branch.length === 0 ? "true" : branch.map(describeLiteral).join(" and ");
+  return branch.length === 0
+    ? "true"
+    : branch.map(describeLiteral).join(" and ");
 }
 
 function truncate(text: string): string {
@@ -347,4 +384,3 @@ function truncate(text: string): string {
     ? text
     : `${text.slice(0, maxDescriptionLength - 3)}...`;
 }
-

@@ -166,5 +166,7 @@ function insertField(
   }
   const leaf = path[path.length - 1] ?? "";
   const existing = level[leaf];
-  level[leaf] = existing ? { ...mapping, ...existing, type: mapping.type } : mapping;
+  level[leaf] = existing
+    ? { ...mapping, ...existing, type: mapping.type }
+    : mapping;
 }

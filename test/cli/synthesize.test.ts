@@ -5,13 +5,27 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** Runs the built CLI, as a user would, and returns its result. */
-function detections(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync("node", ["dist/cli.js", ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function detections(...args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const result = spawnSync("node", ["dist/cli.js", ...args], {
+    encoding: "utf8",
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 describe("detections synthesize", () => {
-  const prefix = path.join(mkdtempSync(path.join(tmpdir(), "synth-")), "out", "mofcomp");
+  const prefix = path.join(
+    mkdtempSync(path.join(tmpdir(), "synth-")),
+    "out",
+    "mofcomp",
+  );
   const written = detections("synthesize", "--out", prefix);
 
   it("writes events and verdicts", () => {
@@ -26,8 +40,12 @@ describe("detections synthesize", () => {
 
   it("writes the expect format", () => {
     const rows = readFileSync(`${prefix}.tsv`, "utf8").trimEnd().split("\n");
-    expect(rows[0]).toBe("event.id\tmofcomp_outside_system32\tmofcomp_suspicious_arguments\twhy");
-    const events = readFileSync(`${prefix}.ndjson`, "utf8").trimEnd().split("\n");
+    expect(rows[0]).toBe(
+      "event.id\tmofcomp_outside_system32\tmofcomp_suspicious_arguments\twhy",
+    );
+    const events = readFileSync(`${prefix}.ndjson`, "utf8")
+      .trimEnd()
+      .split("\n");
     expect(rows).toHaveLength(events.length + 1);
     for (const [position, line] of events.entries()) {
       const id = (JSON.parse(line) as { event: { id: string } }).event.id;
@@ -39,7 +57,13 @@ describe("detections synthesize", () => {
   });
 
   it("passes embedded verification", () => {
-    const verified = detections("verify", "--events", `${prefix}.ndjson`, "--expect", `${prefix}.tsv`);
+    const verified = detections(
+      "verify",
+      "--events",
+      `${prefix}.ndjson`,
+      "--expect",
+      `${prefix}.tsv`,
+    );
     expect(verified.stdout).toMatch(/, 0 mismatches\n$/);
     expect(verified.status).toBe(0);
   });
@@ -48,7 +72,13 @@ describe("detections synthesize", () => {
     const empty = mkdtempSync(path.join(tmpdir(), "rules-"));
     mkdirSync(path.join(empty, "nested"));
     writeFileSync(path.join(empty, "nested", "notes.txt"), "not a rule");
-    const result = detections("synthesize", "--rules", empty, "--out", `${empty}/x`);
+    const result = detections(
+      "synthesize",
+      "--rules",
+      empty,
+      "--out",
+      `${empty}/x`,
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       `error: ${empty}: no Sigma rule converts to EQL, so there is nothing to synthesize from.\n`,
@@ -58,6 +88,8 @@ describe("detections synthesize", () => {
   it("requires --out", () => {
     const result = detections("synthesize");
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("error: required option '--out <prefix>' not specified");
+    expect(result.stderr).toContain(
+      "error: required option '--out <prefix>' not specified",
+    );
   });
 });

@@ -9,7 +9,12 @@
  * `compatible-with=9` media types when it reports an 8.x version. EQL
  * queries are evaluated by a matcher the test passes in.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { matchesQuery, type Doc } from "./query-dsl.js";
 
@@ -48,13 +53,23 @@ export class ElasticsearchDouble {
   readonly templates = new Map<string, Record<string, unknown>>();
   readonly documents: StoredDocument[] = [];
   /** Alert documents by index name, which tests add. */
-  readonly alertIndices = new Map<string, Array<{ _id: string; _source: Doc }>>();
+  readonly alertIndices = new Map<
+    string,
+    Array<{ _id: string; _source: Doc }>
+  >();
   private server?: Server;
-  private readonly options: Required<Omit<EsDoubleOptions, "eqlMatches" | "alertsFor">> &
+  private readonly options: Required<
+    Omit<EsDoubleOptions, "eqlMatches" | "alertsFor">
+  > &
     Pick<EsDoubleOptions, "eqlMatches" | "alertsFor">;
 
   constructor(options: EsDoubleOptions = {}) {
-    this.options = { version: "9.5.7", username: "elastic", password: "secret", ...options };
+    this.options = {
+      version: "9.5.7",
+      username: "elastic",
+      password: "secret",
+      ...options,
+    };
   }
 
   get url(): string {
@@ -63,7 +78,9 @@ export class ElasticsearchDouble {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) =>
+      this.server?.listen(0, "127.0.0.1", resolve),
+    );
     return this;
   }
 
@@ -77,7 +94,10 @@ export class ElasticsearchDouble {
     return [...new Set(this.documents.map((doc) => doc.dataStream))];
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
@@ -85,8 +105,21 @@ export class ElasticsearchDouble {
     const method = req.method ?? "GET";
     const contentType = String(req.headers["content-type"] ?? "");
     const accept = String(req.headers.accept ?? "");
-    this.requests.push({ method, path: url.pathname, contentType, accept, body });
-    const [status, payload] = this.route(req, method, url, contentType, accept, body);
+    this.requests.push({
+      method,
+      path: url.pathname,
+      contentType,
+      accept,
+      body,
+    });
+    const [status, payload] = this.route(
+      req,
+      method,
+      url,
+      contentType,
+      accept,
+      body,
+    );
     res.writeHead(status, {
       "content-type": "application/json",
       "x-elastic-product": "Elasticsearch",
@@ -94,24 +127,53 @@ export class ElasticsearchDouble {
     res.end(JSON.stringify(payload));
   }
 
-  private route(req: IncomingMessage, method: string, url: URL, contentType: string, accept: string, body: string): Reply {
+  private route(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    contentType: string,
+    accept: string,
+    body: string,
+  ): Reply {
     const expected = `Basic ${Buffer.from(`${this.options.username}:${this.options.password}`).toString("base64")}`;
     if (req.headers.authorization !== expected) {
-      return [401, esError(401, "security_exception", "unable to authenticate user [elastic] for REST request [" + url.pathname + "]")];
+      return [
+        401,
+        esError(
+          401,
+          "security_exception",
+          "unable to authenticate user [elastic] for REST request [" +
+            url.pathname +
+            "]",
+        ),
+      ];
     }
     const major = Number(this.options.version.split(".")[0]);
     if (major < 9 && /compatible-with=9/.test(`${contentType} ${accept}`)) {
-      return [400, esError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept, Content-Type]")];
+      return [
+        400,
+        esError(
+          400,
+          "media_type_header_exception",
+          "Invalid media-type value on headers [Accept, Content-Type]",
+        ),
+      ];
     }
     const path = decodeURIComponent(url.pathname);
-    const json = (): Record<string, unknown> => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    const json = (): Record<string, unknown> =>
+      body ? (JSON.parse(body) as Record<string, unknown>) : {};
     if (method === "GET" && path === "/") return [200, this.info()];
-    if (path.startsWith("/_index_template/")) return this.indexTemplate(method, path.slice(17), json);
+    if (path.startsWith("/_index_template/"))
+      return this.indexTemplate(method, path.slice(17), json);
     if (method === "POST" && path === "/_bulk") return this.bulk(body);
-    if (path.endsWith("/_refresh") || path === "/_refresh") return [200, { _shards: { total: 1, successful: 1, failed: 0 } }];
-    if (path.startsWith("/_data_stream/")) return this.dataStream(method, path.slice(14));
-    if (method === "POST" && path.endsWith("/_eql/search")) return this.eql(path.slice(1, -12), json());
-    if ((method === "POST" || method === "GET") && path.endsWith("/_search")) return this.search(path.slice(1, -8), json());
+    if (path.endsWith("/_refresh") || path === "/_refresh")
+      return [200, { _shards: { total: 1, successful: 1, failed: 0 } }];
+    if (path.startsWith("/_data_stream/"))
+      return this.dataStream(method, path.slice(14));
+    if (method === "POST" && path.endsWith("/_eql/search"))
+      return this.eql(path.slice(1, -12), json());
+    if ((method === "POST" || method === "GET") && path.endsWith("/_search"))
+      return this.search(path.slice(1, -8), json());
     if (method === "GET") return this.getIndices(path.slice(1));
     if (method === "DELETE") return this.deleteIndices(path.slice(1));
     return [404, esError(404, "not_found", `no handler for ${method} ${path}`)];
@@ -126,14 +188,25 @@ export class ElasticsearchDouble {
     };
   }
 
-  private indexTemplate(method: string, name: string, json: () => Record<string, unknown>): Reply {
+  private indexTemplate(
+    method: string,
+    name: string,
+    json: () => Record<string, unknown>,
+  ): Reply {
     if (method === "PUT") {
       this.templates.set(name, json());
       return [200, { acknowledged: true }];
     }
     if (method === "DELETE") {
       if (!this.templates.delete(name)) {
-        return [404, esError(404, "resource_not_found_exception", `index_template matching [${name}] not found`)];
+        return [
+          404,
+          esError(
+            404,
+            "resource_not_found_exception",
+            `index_template matching [${name}] not found`,
+          ),
+        ];
       }
       return [200, { acknowledged: true }];
     }
@@ -144,33 +217,84 @@ export class ElasticsearchDouble {
     const lines = body.split("\n").filter((line) => line.trim() !== "");
     const items: unknown[] = [];
     for (let index = 0; index < lines.length; index += 2) {
-      const action = JSON.parse(lines[index] ?? "{}") as { create?: { _index: string; _id: string } };
+      const action = JSON.parse(lines[index] ?? "{}") as {
+        create?: { _index: string; _id: string };
+      };
       const source = JSON.parse(lines[index + 1] ?? "{}") as Doc;
       const target = action.create;
       if (!target) {
-        items.push({ index: { status: 400, error: { type: "illegal_argument_exception", reason: "only create is supported for data streams" } } });
+        items.push({
+          index: {
+            status: 400,
+            error: {
+              type: "illegal_argument_exception",
+              reason: "only create is supported for data streams",
+            },
+          },
+        });
         continue;
       }
       const backing = `.ds-${target._index}-2026.12.04-000001`;
-      if (this.documents.some((doc) => doc._id === target._id && doc.dataStream === target._index)) {
-        items.push({ create: { _index: backing, _id: target._id, status: 409, error: { type: "version_conflict_engine_exception", reason: `[${target._id}]: version conflict, document already exists (current version [1])` } } });
+      if (
+        this.documents.some(
+          (doc) => doc._id === target._id && doc.dataStream === target._index,
+        )
+      ) {
+        items.push({
+          create: {
+            _index: backing,
+            _id: target._id,
+            status: 409,
+            error: {
+              type: "version_conflict_engine_exception",
+              reason: `[${target._id}]: version conflict, document already exists (current version [1])`,
+            },
+          },
+        });
         continue;
       }
-      this.documents.push({ _id: target._id, _index: backing, dataStream: target._index, _source: source });
-      items.push({ create: { _index: backing, _id: target._id, _version: 1, result: "created", status: 201 } });
+      this.documents.push({
+        _id: target._id,
+        _index: backing,
+        dataStream: target._index,
+        _source: source,
+      });
+      items.push({
+        create: {
+          _index: backing,
+          _id: target._id,
+          _version: 1,
+          result: "created",
+          status: 201,
+        },
+      });
     }
-    const errors = items.some((item) => JSON.stringify(item).includes('"error"'));
+    const errors = items.some((item) =>
+      JSON.stringify(item).includes('"error"'),
+    );
     return [200, { took: 1, errors, items }];
   }
 
   private dataStream(method: string, names: string): Reply {
     const patterns = names.split(",");
-    const matching = this.dataStreams().filter((name) => patterns.some((pattern) => wildcard(pattern).test(name)));
-    if (method === "GET") return [200, { data_streams: matching.map((name) => ({ name })) }];
+    const matching = this.dataStreams().filter((name) =>
+      patterns.some((pattern) => wildcard(pattern).test(name)),
+    );
+    if (method === "GET")
+      return [200, { data_streams: matching.map((name) => ({ name })) }];
     if (method === "DELETE") {
-      if (names.includes("*")) return [400, esError(400, "illegal_argument_exception", "Wildcard expressions or all indices are not allowed")];
+      if (names.includes("*"))
+        return [
+          400,
+          esError(
+            400,
+            "illegal_argument_exception",
+            "Wildcard expressions or all indices are not allowed",
+          ),
+        ];
       for (let index = this.documents.length - 1; index >= 0; index -= 1) {
-        if (patterns.includes(this.documents[index]?.dataStream ?? "")) this.documents.splice(index, 1);
+        if (patterns.includes(this.documents[index]?.dataStream ?? ""))
+          this.documents.splice(index, 1);
       }
       return [200, { acknowledged: true }];
     }
@@ -179,34 +303,89 @@ export class ElasticsearchDouble {
 
   private eql(index: string, request: Record<string, unknown>): Reply {
     const matcher = this.options.eqlMatches;
-    if (!matcher) return [500, esError(500, "double_error", "no EQL matcher configured")];
+    if (!matcher)
+      return [500, esError(500, "double_error", "no EQL matcher configured")];
     const patterns = index.split(",");
-    const candidates = this.documents.filter((doc) => patterns.some((pattern) => wildcard(pattern).test(doc.dataStream)));
+    const candidates = this.documents.filter((doc) =>
+      patterns.some((pattern) => wildcard(pattern).test(doc.dataStream)),
+    );
     const hits = candidates
       .filter((doc) => matchesQuery(request.filter, doc._source))
       .filter((doc) => matcher(String(request.query), doc._source))
       .slice(0, Number(request.size ?? 10));
-    const events = hits.map((doc) => ({ _index: doc._index, _id: doc._id, _source: doc._source }));
-    return [200, { is_partial: false, is_running: false, took: 1, timed_out: false, hits: { total: { value: events.length, relation: "eq" }, events } }];
+    const events = hits.map((doc) => ({
+      _index: doc._index,
+      _id: doc._id,
+      _source: doc._source,
+    }));
+    return [
+      200,
+      {
+        is_partial: false,
+        is_running: false,
+        took: 1,
+        timed_out: false,
+        hits: { total: { value: events.length, relation: "eq" }, events },
+      },
+    ];
   }
 
   private search(index: string, request: Record<string, unknown>): Reply {
     const provided = this.options.alertsFor?.(index);
     if (provided) this.alertIndices.set(`.internal${index}-000001`, provided);
-    const alerts = [...this.alertIndices].filter(([name]) => wildcard(index).test(name) || name.startsWith(`.internal${index}-`));
-    const hits = alerts.flatMap(([name, docs]) =>
-      docs.filter((doc) => matchesQuery(request.query, doc._source)).map((doc) => ({ _index: name, _id: doc._id, _score: null, _source: doc._source })),
+    const alerts = [...this.alertIndices].filter(
+      ([name]) =>
+        wildcard(index).test(name) || name.startsWith(`.internal${index}-`),
     );
-    return [200, { took: 1, timed_out: false, hits: { total: { value: hits.length, relation: "eq" }, max_score: null, hits } }];
+    const hits = alerts.flatMap(([name, docs]) =>
+      docs
+        .filter((doc) => matchesQuery(request.query, doc._source))
+        .map((doc) => ({
+          _index: name,
+          _id: doc._id,
+          _score: null,
+          _source: doc._source,
+        })),
+    );
+    return [
+      200,
+      {
+        took: 1,
+        timed_out: false,
+        hits: {
+          total: { value: hits.length, relation: "eq" },
+          max_score: null,
+          hits,
+        },
+      },
+    ];
   }
 
   private getIndices(pattern: string): Reply {
-    const names = [...this.alertIndices.keys()].filter((name) => wildcard(pattern).test(name));
-    return [200, Object.fromEntries(names.map((name) => [name, { aliases: {}, mappings: {}, settings: {} }]))];
+    const names = [...this.alertIndices.keys()].filter((name) =>
+      wildcard(pattern).test(name),
+    );
+    return [
+      200,
+      Object.fromEntries(
+        names.map((name) => [
+          name,
+          { aliases: {}, mappings: {}, settings: {} },
+        ]),
+      ),
+    ];
   }
 
   private deleteIndices(names: string): Reply {
-    if (names.includes("*")) return [400, esError(400, "illegal_argument_exception", "Wildcard expressions or all indices are not allowed")];
+    if (names.includes("*"))
+      return [
+        400,
+        esError(
+          400,
+          "illegal_argument_exception",
+          "Wildcard expressions or all indices are not allowed",
+        ),
+      ];
     for (const name of names.split(",")) this.alertIndices.delete(name);
     return [200, { acknowledged: true }];
   }
@@ -217,6 +396,9 @@ function esError(status: number, type: string, reason: string): unknown {
 }
 
 function wildcard(pattern: string): RegExp {
-  const source = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const source = pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${source}$`);
 }

@@ -67,9 +67,16 @@ describe("sourceAncestor", () => {
 
 describe("mapAlerts", () => {
   it("maps 9.x alerts to events", () => {
-    const mapped = mapAlerts(loadHits("eql-alerts-9.x.json"), eventIdByDocumentId);
+    const mapped = mapAlerts(
+      loadHits("eql-alerts-9.x.json"),
+      eventIdByDocumentId,
+    );
     expect(
-      mapped.map(({ ruleUuid, ruleId, eventId }) => ({ ruleUuid, ruleId, eventId })),
+      mapped.map(({ ruleUuid, ruleId, eventId }) => ({
+        ruleUuid,
+        ruleId,
+        eventId,
+      })),
     ).toEqual([
       {
         ruleUuid: argumentsRule,
@@ -95,19 +102,23 @@ describe("mapAlerts", () => {
   });
 
   it("maps 8.19 alerts to events", () => {
-    const mapped = mapAlerts(loadHits("eql-alerts-8.19.json"), eventIdByDocumentId);
+    const mapped = mapAlerts(
+      loadHits("eql-alerts-8.19.json"),
+      eventIdByDocumentId,
+    );
     expect(mapped.map((alert) => alert.eventId)).toEqual([
       "security-mof-argument",
       "security-mof-argument",
     ]);
-    expect(mapped[0]?.alertId).toBe(
-      loadHits("eql-alerts-8.19.json")[0]?._id,
-    );
+    expect(mapped[0]?.alertId).toBe(loadHits("eql-alerts-8.19.json")[0]?._id);
   });
 });
 
 describe("verdictsFromAlerts", () => {
-  const mapped = mapAlerts(loadHits("eql-alerts-9.x.json"), eventIdByDocumentId);
+  const mapped = mapAlerts(
+    loadHits("eql-alerts-9.x.json"),
+    eventIdByDocumentId,
+  );
   const eventIds = [
     "endpoint-mof-argument",
     "crowdstrike-renamed-copy",
@@ -116,18 +127,24 @@ describe("verdictsFromAlerts", () => {
   const verdicts = verdictsFromAlerts(mapped, ruleKeyByUuid, eventIds);
 
   it("marks events with alerts", () => {
-    expect(Object.fromEntries(verdicts.get("endpoint-mof-argument") ?? [])).toEqual({
+    expect(
+      Object.fromEntries(verdicts.get("endpoint-mof-argument") ?? []),
+    ).toEqual({
       mofcomp_suspicious_arguments: "alert",
       mofcomp_outside_system32: "no_alert",
     });
-    expect(Object.fromEntries(verdicts.get("crowdstrike-renamed-copy") ?? [])).toEqual({
+    expect(
+      Object.fromEntries(verdicts.get("crowdstrike-renamed-copy") ?? []),
+    ).toEqual({
       mofcomp_suspicious_arguments: "alert",
       mofcomp_outside_system32: "alert",
     });
   });
 
   it("marks events without alerts", () => {
-    expect(Object.fromEntries(verdicts.get("security-mof-argument") ?? [])).toEqual({
+    expect(
+      Object.fromEntries(verdicts.get("security-mof-argument") ?? []),
+    ).toEqual({
       mofcomp_suspicious_arguments: "no_alert",
       mofcomp_outside_system32: "no_alert",
     });
@@ -142,7 +159,9 @@ describe("verdictsFromAlerts", () => {
     const result = verdictsFromAlerts(eightNineteen, onlyOutside, [
       "security-mof-argument",
     ]);
-    expect(Object.fromEntries(result.get("security-mof-argument") ?? [])).toEqual({
+    expect(
+      Object.fromEntries(result.get("security-mof-argument") ?? []),
+    ).toEqual({
       mofcomp_outside_system32: "no_alert",
     });
   });
@@ -150,7 +169,10 @@ describe("verdictsFromAlerts", () => {
 
 describe("countUnmatchedAlerts", () => {
   it("counts foreign events and rules", () => {
-    const mapped = mapAlerts(loadHits("eql-alerts-9.x.json"), eventIdByDocumentId);
+    const mapped = mapAlerts(
+      loadHits("eql-alerts-9.x.json"),
+      eventIdByDocumentId,
+    );
     expect(countUnmatchedAlerts(mapped, ruleKeyByUuid)).toBe(1);
     const eightNineteen = mapAlerts(
       loadHits("eql-alerts-8.19.json"),

@@ -18,7 +18,11 @@ const noFiles = (file: string): string => {
   throw new Error(`unexpected read of ${file}`);
 };
 
-function loadedEvent(id: string, dataset: string, extra: object = {}): LoadedEvent {
+function loadedEvent(
+  id: string,
+  dataset: string,
+  extra: object = {},
+): LoadedEvent {
   return {
     id,
     index: `logs-${dataset}-default`,
@@ -38,7 +42,11 @@ describe("resolveElasticsearchSettings", () => {
   it("reads the URL and basic credentials", () => {
     const settings = resolveElasticsearchSettings(
       undefined,
-      { ES_URL: "http://127.0.0.1:9200", ES_USERNAME: "elastic", ES_PASSWORD: "pw" },
+      {
+        ES_URL: "http://127.0.0.1:9200",
+        ES_USERNAME: "elastic",
+        ES_PASSWORD: "pw",
+      },
       noFiles,
     );
     expect(settings.url.href).toBe("http://127.0.0.1:9200/");
@@ -56,7 +64,11 @@ describe("resolveElasticsearchSettings", () => {
       { ES_API_KEY: "key", ES_USERNAME: "elastic", ES_PASSWORD: "pw" },
       noFiles,
     );
-    expect(settings.auth).toEqual({ kind: "api_key", apiKey: "key", source: "ES_API_KEY" });
+    expect(settings.auth).toEqual({
+      kind: "api_key",
+      apiKey: "key",
+      source: "ES_API_KEY",
+    });
   });
 
   it("rejects a missing URL", () => {
@@ -67,7 +79,11 @@ describe("resolveElasticsearchSettings", () => {
 
   it("rejects credentials in the URL", () => {
     expect(() =>
-      resolveElasticsearchSettings("http://elastic:pw@127.0.0.1:9200", {}, noFiles),
+      resolveElasticsearchSettings(
+        "http://elastic:pw@127.0.0.1:9200",
+        {},
+        noFiles,
+      ),
     ).toThrow(
       "the Elasticsearch URL contains credentials. Remove them from the URL and set ES_API_KEY, or ES_USERNAME and ES_PASSWORD.",
     );
@@ -75,8 +91,14 @@ describe("resolveElasticsearchSettings", () => {
 
   it("rejects half-set credentials", () => {
     expect(() =>
-      resolveElasticsearchSettings("http://127.0.0.1:9200", { ES_USERNAME: "elastic" }, noFiles),
-    ).toThrow("ES_USERNAME and ES_PASSWORD must be set together for basic authentication.");
+      resolveElasticsearchSettings(
+        "http://127.0.0.1:9200",
+        { ES_USERNAME: "elastic" },
+        noFiles,
+      ),
+    ).toThrow(
+      "ES_USERNAME and ES_PASSWORD must be set together for basic authentication.",
+    );
   });
 
   it("reads a CA certificate file", () => {
@@ -94,16 +116,25 @@ describe("ElasticsearchTarget", () => {
   let settings: ElasticsearchSettings;
   let target: ElasticsearchTarget;
   const now = new Date("2026-12-04T16:40:00.000Z");
-  const window = { from: "2026-12-04T16:30:00.000Z", to: "2026-12-04T16:45:00.000Z" };
+  const window = {
+    from: "2026-12-04T16:30:00.000Z",
+    to: "2026-12-04T16:45:00.000Z",
+  };
 
   async function start(version: string): Promise<void> {
-    double = await new ElasticsearchDouble({ version, eqlMatches: () => true }).start();
+    double = await new ElasticsearchDouble({
+      version,
+      eqlMatches: () => true,
+    }).start();
     settings = resolveElasticsearchSettings(
       double.url,
       { ES_USERNAME: "elastic", ES_PASSWORD: "secret" },
       noFiles,
     );
-    target = new ElasticsearchTarget(createElasticsearchClient(settings, { timeoutMs: 5_000 }), settings);
+    target = new ElasticsearchTarget(
+      createElasticsearchClient(settings, { timeoutMs: 5_000 }),
+      settings,
+    );
   }
 
   beforeEach(() => start("9.5.7"));
@@ -118,9 +149,13 @@ describe("ElasticsearchTarget", () => {
     await start("8.19.24");
     expect(await target.version()).toBe("8.19.24");
     await target.installTemplates("verifyab12");
-    expect(double.requests.map((request) => request.accept)).toContain("application/json");
+    expect(double.requests.map((request) => request.accept)).toContain(
+      "application/json",
+    );
     for (const request of double.requests) {
-      expect(`${request.contentType} ${request.accept}`).not.toContain("compatible-with");
+      expect(`${request.contentType} ${request.accept}`).not.toContain(
+        "compatible-with",
+      );
     }
   });
 
@@ -133,13 +168,18 @@ describe("ElasticsearchTarget", () => {
       "detections-verify-system.security-verifyab12",
     ]);
     const body = double.templates.get(names[0] ?? "");
-    expect(body?.index_patterns).toEqual(["logs-endpoint.events.process-verifyab12"]);
+    expect(body?.index_patterns).toEqual([
+      "logs-endpoint.events.process-verifyab12",
+    ]);
     expect(body?.data_stream).toEqual({});
   });
 
   it("indexes events with ids and time", async () => {
     const documents = prepareDocuments(
-      [loadedEvent("a", "endpoint.events.process"), loadedEvent("b", "system.security")],
+      [
+        loadedEvent("a", "endpoint.events.process"),
+        loadedEvent("b", "system.security"),
+      ],
       "verifyab12",
       now,
     );
@@ -148,7 +188,10 @@ describe("ElasticsearchTarget", () => {
       ["logs-endpoint.events.process-verifyab12", "verifyab12-a"],
       ["logs-system.security-verifyab12", "verifyab12-b"],
     ]);
-    const source = double.documents[0]?._source as Record<string, Record<string, unknown>>;
+    const source = double.documents[0]?._source as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(source["@timestamp"]).toBe("2026-12-04T16:40:00.000Z");
     expect(source.event?.ingested).toBe("2026-12-04T16:40:00.000Z");
     const bulk = double.requests.find((request) => request.path === "/_bulk");
@@ -159,7 +202,11 @@ describe("ElasticsearchTarget", () => {
   });
 
   it("reports rejected documents", async () => {
-    const documents = prepareDocuments([loadedEvent("a", "endpoint.events.process")], "verifyab12", now);
+    const documents = prepareDocuments(
+      [loadedEvent("a", "endpoint.events.process")],
+      "verifyab12",
+      now,
+    );
     await target.index(documents, silentProgress);
     await expect(target.index(documents, silentProgress)).rejects.toThrow(
       `Elasticsearch at ${double.url} rejected 1 of 1 documents:\n` +
@@ -193,8 +240,16 @@ describe("ElasticsearchTarget", () => {
       index: ["logs-endpoint.events.process-*"],
       timestamp_override: "event.ingested",
     };
-    const withFallback = await target.eqlSearch(rule, window, "verifyab12", 100);
-    expect(withFallback.map((hit) => ids.get(hit._id))).toEqual(["inside", "no-ingested"]);
+    const withFallback = await target.eqlSearch(
+      rule,
+      window,
+      "verifyab12",
+      100,
+    );
+    expect(withFallback.map((hit) => ids.get(hit._id))).toEqual([
+      "inside",
+      "no-ingested",
+    ]);
     const withoutFallback = await target.eqlSearch(
       { ...rule, timestamp_override_fallback_disabled: true },
       window,
@@ -207,7 +262,9 @@ describe("ElasticsearchTarget", () => {
   it("reads alerts of the given rules", async () => {
     const response = JSON.parse(
       readFileSync("test/fixtures/alerts/eql-alerts-9.x.json", "utf8"),
-    ) as { hits: { hits: Array<{ _id: string; _source: Record<string, unknown> }> } };
+    ) as {
+      hits: { hits: Array<{ _id: string; _source: Record<string, unknown> }> };
+    };
     double.alertIndices.set(
       ".internal.alerts-security.alerts-detections-verifyab12-000001",
       response.hits.hits.map(({ _id, _source }) => ({ _id, _source })),
@@ -221,13 +278,23 @@ describe("ElasticsearchTarget", () => {
   it("deletes what the run created", async () => {
     const names = await target.installTemplates("verifyab12");
     const documents = prepareDocuments(
-      [loadedEvent("a", "endpoint.events.process"), loadedEvent("b", "windows.sysmon_operational")],
+      [
+        loadedEvent("a", "endpoint.events.process"),
+        loadedEvent("b", "windows.sysmon_operational"),
+      ],
       "verifyab12",
       now,
     );
-    const kept = prepareDocuments([loadedEvent("c", "system.security")], "verifycd34", now);
+    const kept = prepareDocuments(
+      [loadedEvent("c", "system.security")],
+      "verifycd34",
+      now,
+    );
     await target.index([...documents, ...kept], silentProgress);
-    double.alertIndices.set(".internal.alerts-security.alerts-detections-verifyab12-000001", []);
+    double.alertIndices.set(
+      ".internal.alerts-security.alerts-detections-verifyab12-000001",
+      [],
+    );
     await target.cleanUp("verifyab12", names, "detections-verifyab12");
     expect(double.dataStreams()).toEqual(["logs-system.security-verifycd34"]);
     expect(double.templates.size).toBe(0);
@@ -241,7 +308,9 @@ describe("ElasticsearchTarget", () => {
       noFiles,
     );
     const client = createElasticsearchClient(wrong, { timeoutMs: 5_000 });
-    await expect(new ElasticsearchTarget(client, wrong).version()).rejects.toThrow(
+    await expect(
+      new ElasticsearchTarget(client, wrong).version(),
+    ).rejects.toThrow(
       `Elasticsearch at ${double.url} rejected the credentials for GET / (HTTP 401): check the credentials from ES_USERNAME and ES_PASSWORD.`,
     );
   });
@@ -249,11 +318,18 @@ describe("ElasticsearchTarget", () => {
   it("explains a refused connection", async () => {
     const url = double.url;
     await double.stop();
-    const client = createElasticsearchClient(settings, { timeoutMs: 2_000, maxRetries: 0 });
-    const error = await new ElasticsearchTarget(client, settings).version().catch((caught: Error) => caught);
+    const client = createElasticsearchClient(settings, {
+      timeoutMs: 2_000,
+      maxRetries: 0,
+    });
+    const error = await new ElasticsearchTarget(client, settings)
+      .version()
+      .catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
-      new RegExp(`^could not connect to Elasticsearch at ${url} for GET /: .*ECONNREFUSED.*\\. Check --es-url and that Elasticsearch is running\\.$`),
+      new RegExp(
+        `^could not connect to Elasticsearch at ${url} for GET /: .*ECONNREFUSED.*\\. Check --es-url and that Elasticsearch is running\\.$`,
+      ),
     );
     await start("9.5.7");
   });

@@ -9,7 +9,12 @@ import {
   resolveElasticsearchSettings,
 } from "../../src/harness/elasticsearch-target.js";
 import type { LoadedEvent } from "../../src/harness/events.js";
-import { runElasticsearch, runLive, type LiveDependencies, type LiveRule } from "../../src/harness/live.js";
+import {
+  runElasticsearch,
+  runLive,
+  type LiveDependencies,
+  type LiveRule,
+} from "../../src/harness/live.js";
 import {
   createSpace,
   deleteSpace,
@@ -47,7 +52,9 @@ function kibanaClient(double: KibanaDouble, space?: string): KibanaClient {
     { KIBANA_API_KEY: "test-api-key" },
     noFiles,
   );
-  return new KibanaClient(connection, { retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } });
+  return new KibanaClient(connection, {
+    retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+  });
 }
 
 /** Returns a fake clock that moves only when the code under test sleeps. */
@@ -66,15 +73,22 @@ function fakeTime() {
 
 describe("supportsManualRun", () => {
   it("starts at Kibana 8.16", () => {
-    expect(supportsManualRun({ text: "8.15.5", major: 8, minor: 15 })).toBe(false);
-    expect(supportsManualRun({ text: "8.16.0", major: 8, minor: 16 })).toBe(true);
+    expect(supportsManualRun({ text: "8.15.5", major: 8, minor: 15 })).toBe(
+      false,
+    );
+    expect(supportsManualRun({ text: "8.16.0", major: 8, minor: 16 })).toBe(
+      true,
+    );
     expect(supportsManualRun({ text: "9.0.0", major: 9, minor: 0 })).toBe(true);
   });
 });
 
 describe("verificationBodies", () => {
   it("enables and widens the rules", () => {
-    const [body] = verificationBodies([{ ...ruleBody("r1", "a.exe"), max_signals: 100, enabled: false }], 60);
+    const [body] = verificationBodies(
+      [{ ...ruleBody("r1", "a.exe"), max_signals: 100, enabled: false }],
+      60,
+    );
     expect(body?.enabled).toBe(true);
     expect(body?.from).toBe("now-60m");
     expect(body?.max_signals).toBe(1000);
@@ -96,7 +110,13 @@ describe("createSpace and deleteSpace", () => {
       "A space with the identifier detections-verifyab12 already exists.",
     );
     await deleteSpace(client, "detections-verifyab12");
-    expect(double.requests.map((request) => [request.method, request.path, request.status])).toEqual([
+    expect(
+      double.requests.map((request) => [
+        request.method,
+        request.path,
+        request.status,
+      ]),
+    ).toEqual([
       ["POST", "/api/spaces/space", 200],
       ["POST", "/api/spaces/space", 409],
       ["DELETE", "/api/spaces/space/detections-verifyab12", 204],
@@ -112,8 +132,16 @@ describe("waitForRuleRuns", () => {
     double = await new KibanaDouble({ version }).start();
     await createSpace(kibanaClient(double), "detections-verifyab12");
     client = kibanaClient(double, "detections-verifyab12");
-    const bodies = verificationBodies(ids.map((id) => ruleBody(id, `${id}.exe`)), 60);
-    const io = { log: () => {}, writeFile: () => {}, mkdir: () => {}, now: () => new Date() };
+    const bodies = verificationBodies(
+      ids.map((id) => ruleBody(id, `${id}.exe`)),
+      60,
+    );
+    const io = {
+      log: () => {},
+      writeFile: () => {},
+      mkdir: () => {},
+      now: () => new Date(),
+    };
     return deployRules(client, bodies, io);
   }
 
@@ -121,8 +149,15 @@ describe("waitForRuleRuns", () => {
 
   it("waits until every rule succeeded", async () => {
     const { deployed } = await deploy("9.5.7", ["r1", "r2"]);
-    double.runs.script("r1", [{ status: "none" }, { status: "going to run" }, { status: "succeeded" }]);
-    double.runs.script("r2", [{ status: "succeeded", beforeUpdate: true }, { status: "partial failure", message: "1 index pattern matched nothing" }]);
+    double.runs.script("r1", [
+      { status: "none" },
+      { status: "going to run" },
+      { status: "succeeded" },
+    ]);
+    double.runs.script("r2", [
+      { status: "succeeded", beforeUpdate: true },
+      { status: "partial failure", message: "1 index pattern matched nothing" },
+    ]);
     const time = fakeTime();
     const finished = await waitForRuleRuns(client, deployed, {
       timeoutMs: 60_000,
@@ -138,9 +173,21 @@ describe("waitForRuleRuns", () => {
 
   it("quotes the message of a failed run", async () => {
     const { deployed } = await deploy("9.5.7", ["r1"]);
-    double.runs.script("r1", [{ status: "running" }, { status: "failed", message: "verification_exception: Found 1 problem\nline 1:15: Unknown column [process.nme]" }]);
+    double.runs.script("r1", [
+      { status: "running" },
+      {
+        status: "failed",
+        message:
+          "verification_exception: Found 1 problem\nline 1:15: Unknown column [process.nme]",
+      },
+    ]);
     await expect(
-      waitForRuleRuns(client, deployed, { timeoutMs: 60_000, pollIntervalMs: 1_000, progress: silentProgress, ...fakeTime() }),
+      waitForRuleRuns(client, deployed, {
+        timeoutMs: 60_000,
+        pollIntervalMs: 1_000,
+        progress: silentProgress,
+        ...fakeTime(),
+      }),
     ).rejects.toThrow(
       'rule "Runs r1.exe" (r1) failed in Kibana: verification_exception: Found 1 problem\nline 1:15: Unknown column [process.nme]. Fix the rule or the cluster and run the verification again.',
     );
@@ -176,20 +223,39 @@ describe("runRulesNow", () => {
   it("sends a manual run on 9.x", async () => {
     double = await new KibanaDouble({ version: "9.5.7" }).start();
     const client = kibanaClient(double);
-    const io = { log: () => {}, writeFile: () => {}, mkdir: () => {}, now: () => new Date() };
-    const { deployed } = await deployRules(client, verificationBodies([ruleBody("r1", "a.exe")], 60), io);
+    const io = {
+      log: () => {},
+      writeFile: () => {},
+      mkdir: () => {},
+      now: () => new Date(),
+    };
+    const { deployed } = await deployRules(
+      client,
+      verificationBodies([ruleBody("r1", "a.exe")], 60),
+      io,
+    );
     const start = new Date("2026-12-04T16:35:00.000Z");
     const end = new Date("2026-12-04T16:40:00.000Z");
-    await runRulesNow(client, deployed.map((rule) => rule.id), { start, end });
+    await runRulesNow(
+      client,
+      deployed.map((rule) => rule.id),
+      { start, end },
+    );
     expect(double.runs.manualRuns).toEqual([
-      { ids: [deployed[0]?.id], start: "2026-12-04T16:35:00.000Z", end: "2026-12-04T16:40:00.000Z" },
+      {
+        ids: [deployed[0]?.id],
+        start: "2026-12-04T16:35:00.000Z",
+        end: "2026-12-04T16:40:00.000Z",
+      },
     ]);
   });
 
   it("is refused before 8.16", async () => {
     double = await new KibanaDouble({ version: "8.15.5" }).start();
     const window = { start: new Date(0), end: new Date(1_000) };
-    await expect(runRulesNow(kibanaClient(double), ["x"], window)).rejects.toThrow(/received 'run'/);
+    await expect(
+      runRulesNow(kibanaClient(double), ["x"], window),
+    ).rejects.toThrow(/received 'run'/);
   });
 });
 
@@ -211,14 +277,22 @@ describe("runLive", () => {
       line: 1,
       document: {
         "@timestamp": "2025-06-02T08:01:00.000Z",
-        data_stream: { type: "logs", dataset: "endpoint.events.process", namespace: "default" },
+        data_stream: {
+          type: "logs",
+          dataset: "endpoint.events.process",
+          namespace: "default",
+        },
         event: { id, category: ["process"], type: ["start"] },
         process: { name: processName },
       },
     };
   }
 
-  const events = [event("e1", "a.exe"), event("e2", "b.exe"), event("e3", "c.exe")];
+  const events = [
+    event("e1", "a.exe"),
+    event("e2", "b.exe"),
+    event("e3", "c.exe"),
+  ];
 
   /** Builds the alerts Kibana would write: one per matching event and rule. */
   function alertsFor(): Array<{ _id: string; _source: Doc }> {
@@ -233,7 +307,9 @@ describe("runLive", () => {
             _source: {
               "kibana.alert.rule.uuid": rule.id,
               "kibana.alert.rule.rule_id": rule.rule_id,
-              "kibana.alert.ancestors": [{ id: doc._id, type: "event", index: doc._index, depth: 0 }],
+              "kibana.alert.ancestors": [
+                { id: doc._id, type: "event", index: doc._index, depth: 0 },
+              ],
             },
           });
         }
@@ -243,7 +319,9 @@ describe("runLive", () => {
       _id: "foreign",
       _source: {
         "kibana.alert.rule.uuid": kibanaRules("detections-verifyab12")[0]?.id,
-        "kibana.alert.ancestors": [{ id: "verifycd34-e1", type: "event", index: "x", depth: 0 }],
+        "kibana.alert.ancestors": [
+          { id: "verifycd34-e1", type: "event", index: "x", depth: 0 },
+        ],
       },
     });
     return alerts;
@@ -259,11 +337,21 @@ describe("runLive", () => {
 
   async function dependencies(version: string): Promise<LiveDependencies> {
     kibana = await new KibanaDouble({ version }).start();
-    es = await new ElasticsearchDouble({ eqlMatches: () => true, alertsFor: () => alertsFor() }).start();
-    const settings = resolveElasticsearchSettings(es.url, { ES_USERNAME: "elastic", ES_PASSWORD: "secret" }, noFiles);
+    es = await new ElasticsearchDouble({
+      eqlMatches: () => true,
+      alertsFor: () => alertsFor(),
+    }).start();
+    const settings = resolveElasticsearchSettings(
+      es.url,
+      { ES_USERNAME: "elastic", ES_PASSWORD: "secret" },
+      noFiles,
+    );
     logs.length = 0;
     return {
-      elasticsearch: new ElasticsearchTarget(createElasticsearchClient(settings, { timeoutMs: 5_000 }), settings),
+      elasticsearch: new ElasticsearchTarget(
+        createElasticsearchClient(settings, { timeoutMs: 5_000 }),
+        settings,
+      ),
       kibana: kibanaClient(kibana),
       kibanaInSpace: (space) => kibanaClient(kibana, space),
       progress: silentProgress,
@@ -279,8 +367,13 @@ describe("runLive", () => {
 
   it("maps alerts to events and cleans up", async () => {
     const deps = await dependencies("9.5.7");
-    const run = await runLive(rules, events, deps, { keep: false, namespace: "verifyab12" });
-    expect(Object.fromEntries([...run.alerted].map(([key, ids]) => [key, [...ids]]))).toEqual({
+    const run = await runLive(rules, events, deps, {
+      keep: false,
+      namespace: "verifyab12",
+    });
+    expect(
+      Object.fromEntries([...run.alerted].map(([key, ids]) => [key, [...ids]])),
+    ).toEqual({
       runs_a: ["e1"],
       runs_b: ["e2"],
     });
@@ -298,11 +391,20 @@ describe("runLive", () => {
 
   it("keeps everything with keep", async () => {
     const deps = await dependencies("8.15.5");
-    const run = await runLive(rules, events, deps, { keep: true, namespace: "verifyab12" });
+    const run = await runLive(rules, events, deps, {
+      keep: true,
+      namespace: "verifyab12",
+    });
     expect(run.alerted.get("runs_a")).toEqual(new Set(["e1"]));
     expect(kibana.runs.manualRuns).toEqual([]);
-    expect(es.dataStreams()).toEqual(["logs-endpoint.events.process-verifyab12"]);
-    expect(kibanaRules("detections-verifyab12").map((rule) => rule.rule_id).sort()).toEqual(["rule-a", "rule-b"]);
+    expect(es.dataStreams()).toEqual([
+      "logs-endpoint.events.process-verifyab12",
+    ]);
+    expect(
+      kibanaRules("detections-verifyab12")
+        .map((rule) => rule.rule_id)
+        .sort(),
+    ).toEqual(["rule-a", "rule-b"]);
     expect(logs).toContain(
       "kept Kibana space detections-verifyab12, data streams logs-*-verifyab12 and 4 index templates (--keep)",
     );
@@ -311,9 +413,9 @@ describe("runLive", () => {
   it("cleans up after a failed run", async () => {
     const deps = await dependencies("9.5.7");
     kibana.runs.script("rule-a", [{ status: "failed", message: "boom" }]);
-    await expect(runLive(rules, events, deps, { keep: false, namespace: "verifyab12" })).rejects.toThrow(
-      'rule "Runs a.exe" (rule-a) failed in Kibana: boom.',
-    );
+    await expect(
+      runLive(rules, events, deps, { keep: false, namespace: "verifyab12" }),
+    ).rejects.toThrow('rule "Runs a.exe" (rule-a) failed in Kibana: boom.');
     expect(es.dataStreams()).toEqual([]);
     expect(kibanaRules("detections-verifyab12")).toEqual([]);
   });
@@ -325,30 +427,51 @@ describe("runElasticsearch", () => {
 
   it("collects hits per rule", async () => {
     es = await new ElasticsearchDouble({
-      eqlMatches: (query, document) => valuesAt(document, "process.name").includes(/"([^"]+)"/.exec(query)?.[1]),
+      eqlMatches: (query, document) =>
+        valuesAt(document, "process.name").includes(
+          /"([^"]+)"/.exec(query)?.[1],
+        ),
     }).start();
-    const settings = resolveElasticsearchSettings(es.url, { ES_USERNAME: "elastic", ES_PASSWORD: "secret" }, noFiles);
+    const settings = resolveElasticsearchSettings(
+      es.url,
+      { ES_USERNAME: "elastic", ES_PASSWORD: "secret" },
+      noFiles,
+    );
     const deps: LiveDependencies = {
-      elasticsearch: new ElasticsearchTarget(createElasticsearchClient(settings, { timeoutMs: 5_000 }), settings),
+      elasticsearch: new ElasticsearchTarget(
+        createElasticsearchClient(settings, { timeoutMs: 5_000 }),
+        settings,
+      ),
       progress: silentProgress,
       log: () => {},
     };
-    const rules: LiveRule[] = [{ key: "runs_a", body: ruleBody("rule-a", "a.exe") }];
+    const rules: LiveRule[] = [
+      { key: "runs_a", body: ruleBody("rule-a", "a.exe") },
+    ];
     const events: LoadedEvent[] = ["a.exe", "b.exe"].map((name, position) => ({
       id: `e${position + 1}`,
       index: "x",
       file: "f",
       line: position + 1,
       document: {
-        data_stream: { type: "logs", dataset: "system.security", namespace: "default" },
+        data_stream: {
+          type: "logs",
+          dataset: "system.security",
+          namespace: "default",
+        },
         event: { id: `e${position + 1}` },
         process: { name },
       },
     }));
-    const run = await runElasticsearch(rules, events, deps, { keep: false, namespace: "verifyab12" });
+    const run = await runElasticsearch(rules, events, deps, {
+      keep: false,
+      namespace: "verifyab12",
+    });
     expect(run.alerted.get("runs_a")).toEqual(new Set(["e1"]));
     expect(run.ignored).toBe(0);
-    const search = es.requests.find((request) => request.path.endsWith("/_eql/search"));
+    const search = es.requests.find((request) =>
+      request.path.endsWith("/_eql/search"),
+    );
     expect(decodeURIComponent(search?.path ?? "")).toBe(
       `/${ruleBody("x", "y").index.join(",")}/_eql/search`,
     );

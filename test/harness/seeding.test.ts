@@ -8,7 +8,10 @@ import {
   timeRangeFilter,
 } from "../../src/harness/seeding.js";
 
-const window = { from: "2026-12-04T16:30:00.000Z", to: "2026-12-04T16:45:00.000Z" };
+const window = {
+  from: "2026-12-04T16:30:00.000Z",
+  to: "2026-12-04T16:45:00.000Z",
+};
 
 function event(id: string, document: LoadedEvent["document"]): LoadedEvent {
   return { id, index: "x", file: "e.ndjson", line: 3, document };
@@ -23,10 +26,17 @@ describe("newNamespace", () => {
 });
 
 describe("prepareDocuments", () => {
-  const stream = { type: "logs", dataset: "system.security", namespace: "default" };
+  const stream = {
+    type: "logs",
+    dataset: "system.security",
+    namespace: "default",
+  };
 
   it("keeps the original untouched", () => {
-    const original = event("a", { data_stream: { ...stream }, event: { id: "a" } });
+    const original = event("a", {
+      data_stream: { ...stream },
+      event: { id: "a" },
+    });
     const [prepared] = prepareDocuments([original], "verifyab12", new Date(0));
     expect(prepared?.dataStream).toBe("logs-system.security-verifyab12");
     expect(original.document.data_stream).toEqual(stream);
@@ -39,7 +49,10 @@ describe("prepareDocuments", () => {
   });
 
   it("rejects a repeated event id", () => {
-    const events = [event("a", { data_stream: stream }), event("a", { data_stream: stream })];
+    const events = [
+      event("a", { data_stream: stream }),
+      event("a", { data_stream: stream }),
+    ];
     expect(() => prepareDocuments(events, "ns", new Date(0))).toThrow(
       'e.ndjson:3: event.id "a" is used by an earlier event. Live verification maps alerts to events by event.id, so each must be unique.',
     );
@@ -52,11 +65,27 @@ describe("timeRangeFilter", () => {
       bool: {
         minimum_should_match: 1,
         should: [
-          { range: { "event.ingested": { gte: window.from, lte: window.to, format: "strict_date_optional_time" } } },
+          {
+            range: {
+              "event.ingested": {
+                gte: window.from,
+                lte: window.to,
+                format: "strict_date_optional_time",
+              },
+            },
+          },
           {
             bool: {
               filter: [
-                { range: { "@timestamp": { gte: window.from, lte: window.to, format: "strict_date_optional_time" } } },
+                {
+                  range: {
+                    "@timestamp": {
+                      gte: window.from,
+                      lte: window.to,
+                      format: "strict_date_optional_time",
+                    },
+                  },
+                },
                 { bool: { must_not: { exists: { field: "event.ingested" } } } },
               ],
             },
@@ -68,23 +97,48 @@ describe("timeRangeFilter", () => {
 
   it("uses one field without fallback", () => {
     expect(timeRangeFilter(window, "event.ingested", true)).toEqual({
-      range: { "event.ingested": { gte: window.from, lte: window.to, format: "strict_date_optional_time" } },
+      range: {
+        "event.ingested": {
+          gte: window.from,
+          lte: window.to,
+          format: "strict_date_optional_time",
+        },
+      },
     });
     expect(timeRangeFilter(window, undefined, false)).toEqual({
-      range: { "@timestamp": { gte: window.from, lte: window.to, format: "strict_date_optional_time" } },
+      range: {
+        "@timestamp": {
+          gte: window.from,
+          lte: window.to,
+          format: "strict_date_optional_time",
+        },
+      },
     });
   });
 });
 
 describe("eqlSearchBody", () => {
   it("adds the namespace filter", () => {
-    const body = eqlSearchBody({ query: "process where true", index: ["logs-*"] }, window, "ns1", 50);
+    const body = eqlSearchBody(
+      { query: "process where true", index: ["logs-*"] },
+      window,
+      "ns1",
+      50,
+    );
     expect(body.query).toBe("process where true");
     expect(body.size).toBe(50);
     expect(body.filter).toEqual({
       bool: {
         filter: [
-          { range: { "@timestamp": { gte: window.from, lte: window.to, format: "strict_date_optional_time" } } },
+          {
+            range: {
+              "@timestamp": {
+                gte: window.from,
+                lte: window.to,
+                format: "strict_date_optional_time",
+              },
+            },
+          },
           { term: { "data_stream.namespace": "ns1" } },
         ],
       },
@@ -97,7 +151,12 @@ describe("eqlHits", () => {
     const response = {
       hits: {
         sequences: [
-          { events: [{ _id: "1", _index: "i" }, { _id: "2", _index: "i" }] },
+          {
+            events: [
+              { _id: "1", _index: "i" },
+              { _id: "2", _index: "i" },
+            ],
+          },
           { events: [{ _id: "3", _index: "i" }] },
         ],
       },

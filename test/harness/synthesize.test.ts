@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { EventQuery } from "../../src/eql/ast.js";
-import { compileQuery, type CompiledQuery } from "../../src/eql/engine/index.js";
+import {
+  compileQuery,
+  type CompiledQuery,
+} from "../../src/eql/engine/index.js";
 import { convertRuleText } from "../../src/eql/from-sigma.js";
 import { parseEql } from "../../src/eql/parser.js";
 import { printExprFlat } from "../../src/eql/print.js";
@@ -15,7 +18,10 @@ import {
   type SynthesisRule,
 } from "../../src/harness/synthesize.js";
 
-const mofcompKeys = ["mofcomp_suspicious_arguments", "mofcomp_outside_system32"];
+const mofcompKeys = [
+  "mofcomp_suspicious_arguments",
+  "mofcomp_outside_system32",
+];
 
 function builtRule(key: string): SynthesisRule {
   const body = JSON.parse(readFileSync(`kibana/${key}.json`, "utf8")) as {
@@ -30,7 +36,10 @@ function sigmaRules(count: number): SynthesisRule[] {
   const directory = "../shared/data/sigmahq/rules";
   const rules: SynthesisRule[] = [];
   for (const name of readdirSync(directory).sort()) {
-    const result = convertRuleText(readFileSync(`${directory}/${name}`, "utf8"), name);
+    const result = convertRuleText(
+      readFileSync(`${directory}/${name}`, "utf8"),
+      name,
+    );
     if (result.status !== "converted") continue;
     rules.push({
       key: name.replace(/\.yml$/, ""),
@@ -45,7 +54,10 @@ function sigmaRules(count: number): SynthesisRule[] {
 const compiled = new Map<SynthesisRule, CompiledQuery>();
 
 /** Checks a verdict on the embedded engine, apart from the synthesizer's adapter. */
-function alertsOn(rule: SynthesisRule, document: Record<string, unknown>): boolean {
+function alertsOn(
+  rule: SynthesisRule,
+  document: Record<string, unknown>,
+): boolean {
   const index = dataStreamOf(document as never) ?? "";
   if (!matchesIndexPatterns(index, rule.index)) return false;
   const query = compiled.get(rule) ?? compileQuery(rule.query);
@@ -60,10 +72,14 @@ function checkVerdicts(rules: SynthesisRule[], result: SynthesisResult): void {
     const own = byKey.get(event.rule);
     expect(own, event.id).toBeDefined();
     const expected = event.kind === "match";
-    expect(alertsOn(own as SynthesisRule, event.document), event.id).toBe(expected);
+    expect(alertsOn(own as SynthesisRule, event.document), event.id).toBe(
+      expected,
+    );
     for (const rule of rules) {
       const verdict = alertsOn(rule, event.document) ? "alert" : "no_alert";
-      expect(event.verdicts[rule.key], `${event.id} on ${rule.key}`).toBe(verdict);
+      expect(event.verdicts[rule.key], `${event.id} on ${rule.key}`).toBe(
+        verdict,
+      );
     }
   }
 }
@@ -83,21 +99,30 @@ describe("synthesizeEvents", () => {
 
     it("builds a near-miss per atom", () => {
       const misses = (key: string) =>
-        result.events.filter((event) => event.rule === key && event.kind === "near_miss");
-      const atoms = (key: string) => atomsOf((builtRule(key).query as EventQuery).condition);
+        result.events.filter(
+          (event) => event.rule === key && event.kind === "near_miss",
+        );
+      const atoms = (key: string) =>
+        atomsOf((builtRule(key).query as EventQuery).condition);
       for (const key of mofcompKeys) {
         const described = misses(key).map((event) => event.description);
         const expected = atoms(key).map((atom) => printExprFlat(atom));
         expect(described).toHaveLength(expected.length);
         for (const text of expected) {
-          expect(described.some((line) => line.includes(text.slice(0, 60))), text).toBe(true);
+          expect(
+            described.some((line) => line.includes(text.slice(0, 60))),
+            text,
+          ).toBe(true);
         }
       }
     });
 
     it("shapes events for every source", () => {
       const datasets = new Set(
-        result.events.map((event) => (event.document.data_stream as { dataset: string }).dataset),
+        result.events.map(
+          (event) =>
+            (event.document.data_stream as { dataset: string }).dataset,
+        ),
       );
       expect([...datasets].sort()).toEqual([
         "crowdstrike.fdr",
@@ -117,17 +142,29 @@ describe("synthesizeEvents", () => {
 
     it("breaks SYSTEM and the SQL parent", () => {
       const miss = (description: string) =>
-        result.events.find((event) => event.kind === "near_miss" && event.description.startsWith(description));
+        result.events.find(
+          (event) =>
+            event.kind === "near_miss" &&
+            event.description.startsWith(description),
+        );
       const system = miss('breaks not (user.id : "S-1-5-18")');
       expect((system?.document.user as { id: string }).id).toBe("S-1-5-18");
-      const parent = miss('breaks not (process.parent.name in~ ("ScenarioEngine.exe"');
-      const process = parent?.document.process as { parent: { name: string; executable: string } };
+      const parent = miss(
+        'breaks not (process.parent.name in~ ("ScenarioEngine.exe"',
+      );
+      const process = parent?.document.process as {
+        parent: { name: string; executable: string };
+      };
       expect(process.parent.name).toBe("ScenarioEngine.exe");
-      expect(process.parent.executable).toMatch(/\\program files\\microsoft sql server\\/i);
+      expect(process.parent.executable).toMatch(
+        /\\program files\\microsoft sql server\\/i,
+      );
     });
 
     it("uses the given namespace", () => {
-      const other = synthesizeEvents(rules, embeddedSynthesisEngine(), { namespace: "verifyab12" });
+      const other = synthesizeEvents(rules, embeddedSynthesisEngine(), {
+        namespace: "verifyab12",
+      });
       for (const event of other.events) {
         expect(event.index.endsWith("-verifyab12")).toBe(true);
       }
@@ -148,9 +185,13 @@ describe("synthesizeEvents", () => {
 
     it("matches every rule at least once", () => {
       const matched = new Set(
-        result.events.filter((event) => event.kind === "match").map((event) => event.rule),
+        result.events
+          .filter((event) => event.kind === "match")
+          .map((event) => event.rule),
       );
-      expect(rules.filter((rule) => !matched.has(rule.key)).map((rule) => rule.key)).toEqual([]);
+      expect(
+        rules.filter((rule) => !matched.has(rule.key)).map((rule) => rule.key),
+      ).toEqual([]);
     });
 
     it("reports only unsatisfiable branches", () => {
@@ -165,12 +206,20 @@ describe("synthesizeEvents", () => {
   it("reports sequence queries as gaps", () => {
     const rule: SynthesisRule = {
       key: "two_steps",
-      query: parseEql('sequence [process where process.name == "a"] [process where process.name == "b"]'),
+      query: parseEql(
+        'sequence [process where process.name == "a"] [process where process.name == "b"]',
+      ),
       index: ["logs-*"],
     };
     expect(synthesizeEvents([rule], embeddedSynthesisEngine())).toEqual({
       events: [],
-      gaps: [{ rule: "two_steps", description: "sequence query", reason: "only event queries are synthesized" }],
+      gaps: [
+        {
+          rule: "two_steps",
+          description: "sequence query",
+          reason: "only event queries are synthesized",
+        },
+      ],
     });
   });
 
@@ -178,10 +227,14 @@ describe("synthesizeEvents", () => {
   it.fails("synthesizes events for a sequence", () => {
     const rule: SynthesisRule = {
       key: "two_steps",
-      query: parseEql('sequence by host.id [process where process.name == "a"] [process where process.name == "b"]'),
+      query: parseEql(
+        'sequence by host.id [process where process.name == "a"] [process where process.name == "b"]',
+      ),
       index: ["logs-*"],
     };
-    expect(synthesizeEvents([rule], embeddedSynthesisEngine()).events.length).toBeGreaterThan(0);
+    expect(
+      synthesizeEvents([rule], embeddedSynthesisEngine()).events.length,
+    ).toBeGreaterThan(0);
   });
 
   it("reports rules outside the four sources", () => {
@@ -194,7 +247,8 @@ describe("synthesizeEvents", () => {
       {
         rule: "sysmon_only",
         description: "index logs-windows.sysmon_operational-*",
-        reason: "no synthesized source's data stream matches the rule's index patterns",
+        reason:
+          "no synthesized source's data stream matches the rule's index patterns",
       },
     ]);
   });

@@ -9,7 +9,13 @@ import type { RuleStore, StoredRule } from "./store.js";
 /** One scripted state of a rule's last execution. */
 export interface ExecutionStep {
   /** Kibana's status, or "none" for a rule that has not run yet. */
-  status: "none" | "going to run" | "running" | "succeeded" | "partial failure" | "failed";
+  status:
+    | "none"
+    | "going to run"
+    | "running"
+    | "succeeded"
+    | "partial failure"
+    | "failed";
   message?: string;
   /** Dates the execution before the rule's last update, as a stale run. */
   beforeUpdate?: boolean;
@@ -53,10 +59,15 @@ export class RuleRuns {
     const step =
       steps && steps.length > 1
         ? steps.shift()
-        : (steps?.[0] ?? { status: "succeeded" as const, message: "Rule execution completed successfully" });
+        : (steps?.[0] ?? {
+            status: "succeeded" as const,
+            message: "Rule execution completed successfully",
+          });
     if (!step || step.status === "none") return rule;
     const updated = Date.parse(String(rule.updated_at));
-    const date = new Date(updated + (step.beforeUpdate ? -60_000 : 1_000)).toISOString();
+    const date = new Date(
+      updated + (step.beforeUpdate ? -60_000 : 1_000),
+    ).toISOString();
     return {
       ...rule,
       execution_summary: {
@@ -65,7 +76,11 @@ export class RuleRuns {
           status: step.status,
           status_order: statusOrder[step.status] ?? 0,
           message: step.message ?? "",
-          metrics: { total_search_duration_ms: 12, total_indexing_duration_ms: 4, execution_gap_duration_s: 0 },
+          metrics: {
+            total_search_duration_ms: 12,
+            total_indexing_duration_ms: 4,
+            execution_gap_duration_s: 0,
+          },
         },
       },
     };
@@ -85,49 +100,99 @@ export class RuleRuns {
     const { method, path, body } = request;
     if (method === "POST" && path === `${rulesPath}/_bulk_action`) {
       const parsed = JSON.parse(body || "{}") as Record<string, unknown>;
-      if (parsed.action === "run") return this.manualRun(version, store, parsed);
+      if (parsed.action === "run")
+        return this.manualRun(version, store, parsed);
     }
     const [status, payload] = next();
     if (method !== "GET" || status !== 200) return [status, payload];
     if (path === `${rulesPath}/_find`) {
       const page = payload as { data: Record<string, unknown>[] };
-      return [status, { ...page, data: page.data.map((rule) => this.withSummary(rule)) }];
+      return [
+        status,
+        { ...page, data: page.data.map((rule) => this.withSummary(rule)) },
+      ];
     }
-    if (path === rulesPath) return [status, this.withSummary(payload as Record<string, unknown>)];
+    if (path === rulesPath)
+      return [status, this.withSummary(payload as Record<string, unknown>)];
     return [status, payload];
   }
 
   /** Handles `_bulk_action` with `action: run`, as Kibana 8.16 and later do. */
-  manualRun(version: string, store: RuleStore, body: Record<string, unknown>): [number, unknown] {
+  manualRun(
+    version: string,
+    store: RuleStore,
+    body: Record<string, unknown>,
+  ): [number, unknown] {
     const [major = 0, minor = 0] = version.split(".").map(Number);
     if (major < 8 || (major === 8 && minor < 16)) {
-      return [400, {
-        statusCode: 400,
-        error: "Bad Request",
-        message: "[request body]: action: Invalid enum value. Expected 'delete' | 'disable' | 'duplicate' | 'enable' | 'export' | 'edit', received 'run'",
-      }];
+      return [
+        400,
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message:
+            "[request body]: action: Invalid enum value. Expected 'delete' | 'disable' | 'duplicate' | 'enable' | 'export' | 'edit', received 'run'",
+        },
+      ];
     }
     const ids = (body.ids as string[] | undefined) ?? [];
     const run = (body.run ?? {}) as { start_date?: string; end_date?: string };
     const rules = ids.map((id) => store.all().find((rule) => rule.id === id));
-    const disabled = rules.filter((rule): rule is StoredRule => rule !== undefined && rule.enabled !== true);
+    const disabled = rules.filter(
+      (rule): rule is StoredRule => rule !== undefined && rule.enabled !== true,
+    );
     if (disabled.length > 0) {
-      const errors = [{
-        message: "Cannot schedule manual rule run for a disabled rule",
-        status_code: 500,
-        err_code: "MANUAL_RULE_RUN_DISABLED_RULE",
-        rules: disabled.map((rule) => ({ id: rule.id, name: rule.name })),
-      }];
-      const summary = { failed: disabled.length, skipped: 0, succeeded: ids.length - disabled.length, total: ids.length };
-      return [500, { message: "Bulk edit partially failed", status_code: 500, attributes: { errors, results: { updated: [], created: [], deleted: [], skipped: [] }, summary } }];
+      const errors = [
+        {
+          message: "Cannot schedule manual rule run for a disabled rule",
+          status_code: 500,
+          err_code: "MANUAL_RULE_RUN_DISABLED_RULE",
+          rules: disabled.map((rule) => ({ id: rule.id, name: rule.name })),
+        },
+      ];
+      const summary = {
+        failed: disabled.length,
+        skipped: 0,
+        succeeded: ids.length - disabled.length,
+        total: ids.length,
+      };
+      return [
+        500,
+        {
+          message: "Bulk edit partially failed",
+          status_code: 500,
+          attributes: {
+            errors,
+            results: { updated: [], created: [], deleted: [], skipped: [] },
+            summary,
+          },
+        },
+      ];
     }
-    this.manualRuns.push({ ids, start: String(run.start_date), end: String(run.end_date) });
-    const updated = rules.filter((rule) => rule !== undefined).map((rule) => store.toResponse(rule));
-    return [200, {
-      success: true,
-      rules_count: ids.length,
-      attributes: { results: { updated, created: [], deleted: [], skipped: [] }, summary: { failed: 0, skipped: 0, succeeded: ids.length, total: ids.length } },
-    }];
+    this.manualRuns.push({
+      ids,
+      start: String(run.start_date),
+      end: String(run.end_date),
+    });
+    const updated = rules
+      .filter((rule) => rule !== undefined)
+      .map((rule) => store.toResponse(rule));
+    return [
+      200,
+      {
+        success: true,
+        rules_count: ids.length,
+        attributes: {
+          results: { updated, created: [], deleted: [], skipped: [] },
+          summary: {
+            failed: 0,
+            skipped: 0,
+            succeeded: ids.length,
+            total: ids.length,
+          },
+        },
+      },
+    ];
   }
 }
 
@@ -146,10 +211,25 @@ export function routeSpaces(
     const space = JSON.parse(body || "{}") as { id?: string; name?: string };
     const id = String(space.id ?? "");
     if (!/^[a-z0-9_-]+$/.test(id) || !space.name) {
-      return [400, { statusCode: 400, error: "Bad Request", message: "[request body.id]: lower case, a-z, 0-9, \"_\", and \"-\" are allowed" }];
+      return [
+        400,
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message:
+            '[request body.id]: lower case, a-z, 0-9, "_", and "-" are allowed',
+        },
+      ];
     }
     if (stores.has(id)) {
-      return [409, { statusCode: 409, error: "Conflict", message: `A space with the identifier ${id} already exists.` }];
+      return [
+        409,
+        {
+          statusCode: 409,
+          error: "Conflict",
+          message: `A space with the identifier ${id} already exists.`,
+        },
+      ];
     }
     stores.set(id, newStore());
     return [200, { id, name: space.name, disabledFeatures: [] }];
@@ -158,7 +238,10 @@ export function routeSpaces(
   if (method === "DELETE" && match) {
     const id = decodeURIComponent(match[1] ?? "");
     if (id === "default" || !stores.delete(id)) {
-      return [404, { statusCode: 404, error: "Not Found", message: "Not Found" }];
+      return [
+        404,
+        { statusCode: 404, error: "Not Found", message: "Not Found" },
+      ];
     }
     return [204, ""];
   }

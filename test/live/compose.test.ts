@@ -252,16 +252,20 @@ describe("docker/set-kibana-password.sh", () => {
   }
 
   function runScript(url: string, password: string) {
-    return run("bash", [path.join(projectRoot, "docker/set-kibana-password.sh")], {
-      env: {
-        PATH: process.env.PATH,
-        ES_URL: url,
-        ELASTIC_PASSWORD: "elastic-secret",
-        KIBANA_SYSTEM_PASSWORD: password,
-        RETRY_DELAY_SECONDS: "0",
-        MAX_ATTEMPTS: "2",
+    return run(
+      "bash",
+      [path.join(projectRoot, "docker/set-kibana-password.sh")],
+      {
+        env: {
+          PATH: process.env.PATH,
+          ES_URL: url,
+          ELASTIC_PASSWORD: "elastic-secret",
+          KIBANA_SYSTEM_PASSWORD: password,
+          RETRY_DELAY_SECONDS: "0",
+          MAX_ATTEMPTS: "2",
+        },
       },
-    });
+    );
   }
 
   it("retries until Elasticsearch accepts", async () => {

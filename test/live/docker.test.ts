@@ -64,7 +64,8 @@ describe("findLocalDockerEndpoint", () => {
     const env = { DOCKER_HOST: "unix:///tmp/none.sock" };
     expect(findLocalDockerEndpoint(env, () => false, home)).toEqual({
       available: false,
-      reason: "DOCKER_HOST is unix:///tmp/none.sock, but that socket does not exist",
+      reason:
+        "DOCKER_HOST is unix:///tmp/none.sock, but that socket does not exist",
     });
   });
 });
@@ -79,7 +80,10 @@ describe("detectDocker", () => {
   });
 
   it("reports an engine that fails to answer", async () => {
-    const socket = path.join(mkdtempSync(path.join(os.tmpdir(), "dk-")), "d.sock");
+    const socket = path.join(
+      mkdtempSync(path.join(os.tmpdir(), "dk-")),
+      "d.sock",
+    );
     const requests: string[] = [];
     server = createServer((request, response) => {
       requests.push(`${request.method} ${request.url}`);

@@ -9,8 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 export type DockerAvailability =
-  | { available: true; endpoint: string }
-  | { available: false; reason: string };
+  { available: true; endpoint: string } | { available: false; reason: string };
 
 /** Socket paths of Docker Engine, Docker Desktop, Colima and rootless Podman. */
 export function candidateSockets(

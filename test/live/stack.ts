@@ -5,22 +5,13 @@
  * `describeLive` wraps a suite: it skips with one line when no Docker engine
  * responds, prints the container logs when a test fails, and stops the stack.
  */
-import {
-  afterAll,
-  beforeAll,
-  beforeEach,
-  describe,
-  inject,
-} from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, inject } from "vitest";
 import type {
   GenericContainer,
   StartedNetwork,
   StartedTestContainer,
 } from "testcontainers";
-import {
-  loadComposeServices,
-  type ComposeService,
-} from "./compose-file.js";
+import { loadComposeServices, type ComposeService } from "./compose-file.js";
 import type { DockerAvailability } from "./docker.js";
 
 /** Pulling both images and starting Kibana takes minutes on a cold runner. */
@@ -92,7 +83,9 @@ async function startContainers(
 
   const es = requireService(services, "elasticsearch");
   log(`starting ${es.image}`);
-  const esContainer = await (await containerFor(es, network, logs))
+  const esContainer = await (
+    await containerFor(es, network, logs)
+  )
     .withNetworkAliases("elasticsearch")
     .withExposedPorts(9200)
     .start();
@@ -104,7 +97,9 @@ async function startContainers(
 
   const kibana = requireService(services, "kibana");
   log(`starting ${kibana.image}`);
-  const kibanaContainer = await (await containerFor(kibana, network, logs))
+  const kibanaContainer = await (
+    await containerFor(kibana, network, logs)
+  )
     .withExposedPorts(5601)
     .start();
   started.push(kibanaContainer);
@@ -140,7 +135,8 @@ async function containerFor(
     )
     .withLogConsumer((stream) => logs.consume(service.name, stream))
     .withStartupTimeout(stackStartTimeoutMs);
-  if (service.entrypoint) container = container.withEntrypoint(service.entrypoint);
+  if (service.entrypoint)
+    container = container.withEntrypoint(service.entrypoint);
   if (service.memoryLimitBytes !== null) {
     container = container.withResourcesQuota({
       memory: service.memoryLimitBytes / 1024 ** 3,
@@ -150,7 +146,9 @@ async function containerFor(
   if (check) {
     const [kind, ...command] = check.test;
     const test: ["CMD-SHELL", string] | ["CMD", ...string[]] =
-      kind === "CMD-SHELL" ? ["CMD-SHELL", command.join(" ")] : ["CMD", ...command];
+      kind === "CMD-SHELL"
+        ? ["CMD-SHELL", command.join(" ")]
+        : ["CMD", ...command];
     return container
       .withHealthCheck({
         test,
@@ -179,7 +177,8 @@ function requireService(
  * always publish ports.
  */
 function urlOf(container: StartedTestContainer, port: number): string {
-  const host = container.getHost() === "localhost" ? "127.0.0.1" : container.getHost();
+  const host =
+    container.getHost() === "localhost" ? "127.0.0.1" : container.getHost();
   return `http://${host}:${container.getMappedPort(port)}`;
 }
 
@@ -241,8 +240,14 @@ class ContainerLogs {
     const kept = this.lines.get(name) ?? [];
     this.lines.set(name, kept);
     stream.on("data", (chunk: Buffer | string) => {
-      kept.push(...chunk.toString().split("\n").filter((line) => line));
-      if (kept.length > keptLogLines) kept.splice(0, kept.length - keptLogLines);
+      kept.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((line) => line),
+      );
+      if (kept.length > keptLogLines)
+        kept.splice(0, kept.length - keptLogLines);
     });
   }
 

@@ -19,7 +19,9 @@ function detections(
       ["dist/cli.js", ...args],
       { env: { PATH: process.env.PATH, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        const status = error
+          ? Number((error as { code?: number }).code ?? 1)
+          : 0;
         resolve({ status, stdout, stderr });
       },
     );
@@ -28,7 +30,9 @@ function detections(
 
 const runTimeoutMs = 15 * 60_000;
 const agreeing = (target: string) =>
-  new RegExp(`, 0 mismatches\\n0 disagreements between ${target} and the embedded engine\\n$`);
+  new RegExp(
+    `, 0 mismatches\\n0 disagreements between ${target} and the embedded engine\\n$`,
+  );
 
 describeLive("verification on a live stack", (stack) => {
   it(
@@ -47,7 +51,9 @@ describeLive("verification on a live stack", (stack) => {
         "--wait-timeout",
         "600",
       );
-      expect(result.stderr).toMatch(/live verification on Elasticsearch \S+, Kibana \S+ in namespace/);
+      expect(result.stderr).toMatch(
+        /live verification on Elasticsearch \S+, Kibana \S+ in namespace/,
+      );
       expect(result.stdout).toMatch(agreeing("live"));
       expect(result.status).toBe(0);
     },

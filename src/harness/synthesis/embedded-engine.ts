@@ -15,7 +15,11 @@ export function embeddedSynthesisEngine(): SynthesisEngine {
   const rules = new WeakMap<SynthesisRule, CompiledQuery>();
   const conditions = new WeakMap<Expr, CompiledQuery>();
   return {
-    matchesRule(rule: SynthesisRule, document: EcsDocument, index: string): boolean {
+    matchesRule(
+      rule: SynthesisRule,
+      document: EcsDocument,
+      index: string,
+    ): boolean {
       if (!matchesIndexPatterns(index, rule.index)) return false;
       let compiled = rules.get(rule);
       if (!compiled) {
@@ -27,7 +31,12 @@ export function embeddedSynthesisEngine(): SynthesisEngine {
     holds(condition: Expr, document: EcsDocument): boolean {
       let compiled = conditions.get(condition);
       if (!compiled) {
-        compiled = compileQuery({ kind: "event", category: "any", condition, pipes: [] });
+        compiled = compileQuery({
+          kind: "event",
+          category: "any",
+          condition,
+          pipes: [],
+        });
         conditions.set(condition, compiled);
       }
       return compiled.matches(document);

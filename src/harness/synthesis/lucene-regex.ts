@@ -50,7 +50,11 @@ const space: CharRange[] = [
 export function sampleRegex(pattern: string, count = 3): string[] {
   const tree = new RegexParser(pattern).parse();
   const samples: string[] = [];
-  for (let variant = 0; variant < count * 2 && samples.length < count; variant += 1) {
+  for (
+    let variant = 0;
+    variant < count * 2 && samples.length < count;
+    variant += 1
+  ) {
     const sample = generate(tree, variant);
     if (sample !== null && !samples.includes(sample)) samples.push(sample);
   }
@@ -190,18 +194,12 @@ class RegexParser {
   }
 
   private parseBraces(item: RegexNode): RegexNode {
-    const match = /^\{(\d+)(,(\d*))?\}/.exec(
-      this.pattern.slice(this.position),
-    );
+    const match = /^\{(\d+)(,(\d*))?\}/.exec(this.pattern.slice(this.position));
     if (!match) this.fail('invalid "{" repetition');
     this.position += match[0].length;
     const min = Number(match[1]);
     const max =
-      match[2] === undefined
-        ? min
-        : match[3]
-          ? Number(match[3])
-          : min + 2;
+      match[2] === undefined ? min : match[3] ? Number(match[3]) : min + 2;
     return { kind: "repeat", item, min, max };
   }
 
@@ -238,7 +236,11 @@ class RegexParser {
     const char = this.peek();
     if (char === undefined) this.fail("trailing backslash");
     this.position += 1;
-    const classes: Record<string, CharRange[]> = { d: digit, w: word, s: space };
+    const classes: Record<string, CharRange[]> = {
+      d: digit,
+      w: word,
+      s: space,
+    };
     const lower = char.toLowerCase();
     const ranges = classes[lower];
     if (ranges) return { kind: "class", ranges, negated: char !== lower };
@@ -295,7 +297,11 @@ class RegexParser {
     if (char === "\\") {
       char = this.peek() ?? "";
       this.position += 1;
-      const classes: Record<string, CharRange[]> = { d: digit, w: word, s: space };
+      const classes: Record<string, CharRange[]> = {
+        d: digit,
+        w: word,
+        s: space,
+      };
       const ranges = classes[char];
       if (ranges) return ranges;
     }

@@ -6,7 +6,9 @@ import type { SynthesisResult } from "../synthesize.js";
 
 /** Formats the events as NDJSON, one document a line. */
 export function formatEventsNdjson(result: SynthesisResult): string {
-  return result.events.map((event) => `${JSON.stringify(event.document)}\n`).join("");
+  return result.events
+    .map((event) => `${JSON.stringify(event.document)}\n`)
+    .join("");
 }
 
 /**
@@ -22,7 +24,10 @@ export function formatVerdictsTsv(
   const rows = result.events.map((event) => {
     const verdicts = ruleKeys.map((key) => event.verdicts[key] ?? "no_alert");
     const kind = event.kind === "match" ? "match" : "near-miss";
-    const why = `${kind} for ${event.rule}: ${event.description}`.replace(/[\t\r\n]+/g, " ");
+    const why = `${kind} for ${event.rule}: ${event.description}`.replace(
+      /[\t\r\n]+/g,
+      " ",
+    );
     return [event.id, ...verdicts, why].join("\t");
   });
   return `${[header, ...rows].join("\n")}\n`;

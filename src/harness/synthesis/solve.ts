@@ -23,8 +23,7 @@ import {
 } from "./values.js";
 
 export type Solution =
-  | { ok: true; document: EcsDocument }
-  | { ok: false; reason: string };
+  { ok: true; document: EcsDocument } | { ok: false; reason: string };
 
 /** The engine check that solving needs. */
 export interface ConditionChecker {
@@ -55,7 +54,10 @@ export function solveBranch(
     // A field that only has to avoid values keeps the source's own value
     // when that value already avoids them.
     const skeleton = getField(document, field);
-    if (skeleton !== undefined && literals.every((literal) => literal.negated)) {
+    if (
+      skeleton !== undefined &&
+      literals.every((literal) => literal.negated)
+    ) {
       preferred.push(skeleton as FieldValue);
     }
     const value = chooseValue(field, literals, checker, preferred);
@@ -71,7 +73,10 @@ export function solveBranch(
     (literal) => checker.holds(literal.atom, document) === literal.negated,
   );
   if (failed) {
-    return { ok: false, reason: `${describe(failed)} does not hold on the built event` };
+    return {
+      ok: false,
+      reason: `${describe(failed)} does not hold on the built event`,
+    };
   }
   return { ok: true, document };
 }
@@ -135,7 +140,9 @@ function chooseValue(
  * value.
  */
 function candidatesFor(field: string, literals: Literal[]): FieldValue[] {
-  const shape = isArrayField(field) ? wrapInArray : (value: FieldValue) => value;
+  const shape = isArrayField(field)
+    ? wrapInArray
+    : (value: FieldValue) => value;
   const positives = literals
     .filter((literal) => !literal.negated)
     .map((literal) =>
@@ -148,7 +155,9 @@ function candidatesFor(field: string, literals: Literal[]): FieldValue[] {
     if (isArrayField(field)) {
       candidates.unshift(positives.map((values) => toScalar(values[0])));
     } else {
-      const atoms = literals.filter((literal) => !literal.negated).map((literal) => literal.atom);
+      const atoms = literals
+        .filter((literal) => !literal.negated)
+        .map((literal) => literal.atom);
       candidates.unshift(...combinedWildcardValues(atoms));
     }
     candidates.push(...joinedPairs(positives));
@@ -160,7 +169,11 @@ function joinedPairs(positives: FieldValue[][]): FieldValue[] {
   const joined: FieldValue[] = [];
   for (const left of positives.flat()) {
     for (const right of positives.flat()) {
-      if (typeof left === "string" && typeof right === "string" && left !== right) {
+      if (
+        typeof left === "string" &&
+        typeof right === "string" &&
+        left !== right
+      ) {
         joined.push(left + right);
       }
     }
@@ -183,13 +196,19 @@ function wrapInArray(value: FieldValue): FieldValue {
 function coerce(field: string): (value: FieldValue) => FieldValue {
   if (!isNumericField(field)) return (value) => value;
   return (value) =>
-    typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))
+    typeof value === "string" &&
+    value.trim() !== "" &&
+    !Number.isNaN(Number(value))
       ? Number(value)
       : value;
 }
 
 /** Sets or, for `absent`, removes a field at a dotted path of nested objects. */
-export function setField(document: EcsDocument, path: string, value: FieldValue): void {
+export function setField(
+  document: EcsDocument,
+  path: string,
+  value: FieldValue,
+): void {
   const segments = path.split(".");
   const last = segments.pop() ?? "";
   let level: EcsDocument = document;

@@ -53,7 +53,11 @@ export const synthesisSources: readonly SynthesisSource[] = [
     dataset: "m365_defender.event",
     label: "m365",
     skeleton: () => ({
-      event: processStart("processcreated", "m365_defender.event", "m365_defender"),
+      event: processStart(
+        "processcreated",
+        "m365_defender.event",
+        "m365_defender",
+      ),
       host: { name: "ws-synth-02", os: { type: "windows" } },
       m365_defender: {
         event: {
@@ -72,7 +76,10 @@ export const synthesisSources: readonly SynthesisSource[] = [
       event: processStart("ProcessRollup2", "crowdstrike.fdr", "crowdstrike"),
       host: { name: "WS-SYNTH-03", os: { type: "windows" } },
       observer: { vendor: "crowdstrike" },
-      crowdstrike: { event_platform: "Win", event_simpleName: "ProcessRollup2" },
+      crowdstrike: {
+        event_platform: "Win",
+        event_simpleName: "ProcessRollup2",
+      },
       process: { pid: 6300, entity_id: "4100000000000000001" },
       user: { id: ordinaryUser.id, name: ordinaryUser.name },
     }),

@@ -46,16 +46,14 @@ function singleField(operands: Expr[]): string | null {
 /** Returns whether ECS defines the field as an array (`normalize: array`). */
 export function isArrayField(path: string): boolean {
   const definition = EcsFlat[path as keyof typeof EcsFlat] as
-    | { normalize?: string[] }
-    | undefined;
+    { normalize?: string[] } | undefined;
   return definition?.normalize?.includes("array") ?? false;
 }
 
 /** Returns the ECS type of a field, or undefined for a field outside ECS. */
 export function ecsTypeOf(path: string): string | undefined {
   const definition = EcsFlat[path as keyof typeof EcsFlat] as
-    | { type?: string }
-    | undefined;
+    { type?: string } | undefined;
   return definition?.type;
 }
 
@@ -87,8 +85,15 @@ export function otherValue(field: string): EqlValue {
 
 /** Returns whether ECS types the field as a number. */
 export function isNumericField(path: string): boolean {
-  return ["long", "integer", "short", "byte", "float", "double", "scaled_float"]
-    .includes(ecsTypeOf(path) ?? "");
+  return [
+    "long",
+    "integer",
+    "short",
+    "byte",
+    "float",
+    "double",
+    "scaled_float",
+  ].includes(ecsTypeOf(path) ?? "");
 }
 
 function literalValues(exprs: Expr[]): EqlValue[] {
@@ -146,7 +151,10 @@ function isWildcardMatch(atom: Expr): atom is Extract<Expr, { kind: "match" }> {
  * inner part in order, then the longest fixed end. Returns nothing when an
  * atom is not a wildcard match. The engine still checks each value.
  */
-export function combinedWildcardValues(atoms: readonly Expr[], maxChoices = 8): string[] {
+export function combinedWildcardValues(
+  atoms: readonly Expr[],
+  maxChoices = 8,
+): string[] {
   const lists: string[][] = [];
   for (const atom of atoms) {
     if (!isWildcardMatch(atom)) return [];
@@ -156,7 +164,10 @@ export function combinedWildcardValues(atoms: readonly Expr[], maxChoices = 8): 
     if (patterns.length === 0) return [];
     lists.push(patterns);
   }
-  const widest = Math.min(maxChoices, Math.max(...lists.map((list) => list.length)));
+  const widest = Math.min(
+    maxChoices,
+    Math.max(...lists.map((list) => list.length)),
+  );
   const values: string[] = [];
   for (let choice = 0; choice < widest; choice += 1) {
     const picked = lists.map((list) => list[choice % list.length] ?? "");
@@ -192,16 +203,24 @@ function compareValues(op: string, left: Expr, right: Expr): FieldValue[] {
   const other = fieldOnLeft ? right : left;
   if (other.kind !== "literal") return [];
   // Mirror the operator when the field is on the right: 3 < x is x > 3.
-  const mirrored: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+  const mirrored: Record<string, string> = {
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+  };
   const operator = fieldOnLeft ? op : (mirrored[op] ?? op);
   const bound = other.value;
   if (fieldSide.kind === "call" && fieldSide.name.toLowerCase() === "length") {
     return typeof bound === "number"
-      ? numberValues(operator, bound).map((length) => "x".repeat(Math.max(0, length)))
+      ? numberValues(operator, bound).map((length) =>
+          "x".repeat(Math.max(0, length)),
+        )
       : [];
   }
   if (fieldSide.kind !== "field") return [];
-  if (bound === null) return operator === "==" ? [absent] : [otherValue(fieldSide.path)];
+  if (bound === null)
+    return operator === "==" ? [absent] : [otherValue(fieldSide.path)];
   if (typeof bound === "number") return numberValues(operator, bound);
   if (typeof bound === "string") return stringValues(operator, bound);
   return operator === "==" ? [bound] : [!bound];
@@ -258,9 +277,11 @@ function callValues(name: string, args: Expr[]): FieldValue[] {
 /** Returns an address inside an IPv4 or IPv6 CIDR block: the network address plus one. */
 function cidrExample(cidr: string): string[] {
   const [address = "", prefix = ""] = cidr.split("/");
-  if (address.includes(":")) return [address.endsWith("::") ? `${address}1` : address];
+  if (address.includes(":"))
+    return [address.endsWith("::") ? `${address}1` : address];
   const octets = address.split(".").map(Number);
-  if (octets.length !== 4 || octets.some((octet) => Number.isNaN(octet))) return [];
+  if (octets.length !== 4 || octets.some((octet) => Number.isNaN(octet)))
+    return [];
   const bits = prefix === "" ? 32 : Number(prefix);
   if (bits >= 31) return [address];
   const last = octets[3] ?? 0;
@@ -303,7 +324,8 @@ function editPositions(length: number): number[] {
 function replaceAt(text: string, position: number): string {
   const char = text[position] ?? "";
   let replacement = "x";
-  if (/[a-y]/i.test(char)) replacement = String.fromCharCode(char.charCodeAt(0) + 1);
+  if (/[a-y]/i.test(char))
+    replacement = String.fromCharCode(char.charCodeAt(0) + 1);
   else if (/[zZ]/.test(char)) replacement = char === "z" ? "a" : "A";
   else if (/[0-8]/.test(char)) replacement = String(Number(char) + 1);
   else if (char === "9") replacement = "0";

@@ -37,9 +37,7 @@ describe("branchesOf", () => {
 
   it("keeps a negated in as one atom", () => {
     const result = branchesOf(condition('a not in ("x", "y") and b : "z*"'));
-    expect(render(result.branches)).toEqual([
-      'a not in ("x", "y") & b : "z*"',
-    ]);
+    expect(render(result.branches)).toEqual(['a not in ("x", "y") & b : "z*"']);
   });
 
   it("drops false and keeps true", () => {
@@ -65,7 +63,10 @@ describe("branchesOf", () => {
   });
 
   it("covers operands of nested ors", () => {
-    const result = branchesOf(condition("a == 1 or (b == 1 and (c == 1 or c == 2))"), 1);
+    const result = branchesOf(
+      condition("a == 1 or (b == 1 and (c == 1 or c == 2))"),
+      1,
+    );
     expect(render(result.branches)).toEqual([
       "a == 1",
       "b == 1 & c == 1",
@@ -74,8 +75,14 @@ describe("branchesOf", () => {
   });
 
   it("skips operands that cannot hold", () => {
-    const result = branchesOf(condition("(false or a == 1) and (b == 1 or b == 2)"), 1);
-    expect(render(result.branches)).toEqual(["a == 1 & b == 1", "a == 1 & b == 2"]);
+    const result = branchesOf(
+      condition("(false or a == 1) and (b == 1 or b == 2)"),
+      1,
+    );
+    expect(render(result.branches)).toEqual([
+      "a == 1 & b == 1",
+      "a == 1 & b == 2",
+    ]);
   });
 
   it("enumerates all up to the limit", () => {
@@ -86,7 +93,7 @@ describe("branchesOf", () => {
 
 describe("atomsOf", () => {
   it("lists atoms in source order", () => {
-    const atoms = atomsOf(condition("a == 1 and not (b : \"x\" or true)"));
+    const atoms = atomsOf(condition('a == 1 and not (b : "x" or true)'));
     expect(atoms.map(printExprFlat)).toEqual(["a == 1", 'b : "x"']);
   });
 });
