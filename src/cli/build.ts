@@ -17,6 +17,7 @@ import {
   type RuleSource,
 } from "../harness/build-output.js";
 import { parseVersionLock, type VersionLock } from "../kibana/lock.js";
+import { MANAGED_TAG } from "../kibana/rule.js";
 import { type CommandContext, ExitCode } from "./context.js";
 
 interface BuildOptions {
@@ -119,14 +120,36 @@ function compareWithDisk(output: BuildOutput, outDir: string): FileChange[] {
         readFileSync(file, "utf8") === entry.text ? "unchanged" : "changed",
     };
   });
-  // Rule bodies of rules that no longer exist are stale output.
+  // Rule bodies of rules that no longer exist are stale output. Only files
+  // this tool built count, so other JSON files in the folder are never removed.
   const present = existsSync(outDir) ? readdirSync(outDir) : [];
   for (const name of present.sort()) {
-    if (name.endsWith(".json") && !wanted.has(name)) {
-      changes.push({ file: path.join(outDir, name), change: "removed" });
+    const file = path.join(outDir, name);
+    if (name.endsWith(".json") && !wanted.has(name) && isBuiltRule(file)) {
+      changes.push({ file, change: "removed" });
     }
   }
   return changes;
+}
+
+/** Tells whether a file is a rule body that `build` wrote, by its managed tag. */
+function isBuiltRule(file: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return false;
+  }
+  if (typeof body !== "object" || body === null) return false;
+  const { rule_id: ruleId, tags } = body as {
+    rule_id?: unknown;
+    tags?: unknown;
+  };
+  return (
+    typeof ruleId === "string" &&
+    Array.isArray(tags) &&
+    tags.includes(MANAGED_TAG)
+  );
 }
 
 function reportCheck(

@@ -29,6 +29,11 @@ function detections(...args: string[]): {
   };
 }
 
+const staleRule = `${JSON.stringify({
+  rule_id: "00000000-0000-4000-8000-000000000000",
+  tags: ["Managed: mofcomp-detections"],
+})}\n`;
+
 function temporaryFolder(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
@@ -136,12 +141,30 @@ describe("detections build", () => {
     const root = temporaryFolder("build-");
     const out = path.join(root, "kibana");
     detections("build", "--out", out);
-    writeFileSync(path.join(out, "old_rule.json"), "{}\n");
+    writeFileSync(path.join(out, "old_rule.json"), staleRule);
     const result = detections("build", "--out", out);
     expect(result.status).toBe(0);
     expect(existsSync(path.join(out, "old_rule.json"))).toBe(false);
     expect(result.stdout.split("\n").at(-2)).toBe(
       `built 2 rules into ${out}/: 0 files written, 1 removed, 4 unchanged`,
+    );
+  });
+
+  it("keeps JSON files it did not build", () => {
+    const root = temporaryFolder("build-");
+    const out = path.join(root, "kibana");
+    detections("build", "--out", out);
+    const unmanaged = JSON.stringify({ rule_id: "x", tags: ["Other"] });
+    writeFileSync(path.join(out, "package.json"), '{"name": "kept"}\n');
+    writeFileSync(path.join(out, "unmanaged.json"), `${unmanaged}\n`);
+    writeFileSync(path.join(out, "broken.json"), "{not json\n");
+    const result = detections("build", "--out", out);
+    expect(result.status).toBe(0);
+    expect(existsSync(path.join(out, "package.json"))).toBe(true);
+    expect(existsSync(path.join(out, "unmanaged.json"))).toBe(true);
+    expect(existsSync(path.join(out, "broken.json"))).toBe(true);
+    expect(result.stdout.split("\n").at(-2)).toBe(
+      `built 2 rules into ${out}/: 0 files written, 0 removed, 4 unchanged`,
     );
   });
 
@@ -214,7 +237,7 @@ describe("detections build --check", () => {
       file,
       readFileSync(file, "utf8").replace("level: medium", "level: high"),
     );
-    writeFileSync(path.join(out, "old_rule.json"), "{}\n");
+    writeFileSync(path.join(out, "old_rule.json"), staleRule);
     const before = readFileSync(path.join(out, "version.lock.json"), "utf8");
 
     const result = detections(
