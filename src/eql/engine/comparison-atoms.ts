@@ -75,27 +75,49 @@ function fieldComparison(
   field: CompiledValue,
   constant: Value,
 ): Condition {
-  const normalize = normalizerFor(field.type);
-  const wanted = scalarsOf(constant).map((scalar) => normalize(scalar));
   const read = field.evaluate;
-  const holds = (value: Value, target: CompareOperator): boolean => {
-    for (const scalar of scalarsOf(value)) {
-      const normalized = normalize(scalar);
-      for (const other of wanted) {
-        if (testComparison(target, normalized, other) === true) return true;
-      }
-    }
-    return false;
-  };
+  const holds = valueTest(op === "!=" ? "==" : op, field.type, constant);
   const test: Predicate =
     op === "!="
-      ? (event) => !holds(read(event), "==")
-      : (event) => holds(read(event), op);
+      ? (event) => !holds(read(event))
+      : (event) => holds(read(event));
   const truth: Truth = (event) => {
     const value = read(event);
     return value === null ? null : test(event);
   };
   return { test, truth, script: false };
+}
+
+/** Tests whether any scalar of a field value compares true with `constant`. */
+function valueTest(
+  op: CompareOperator,
+  type: StaticType,
+  constant: Value,
+): (value: Value) => boolean {
+  const normalize = normalizerFor(type);
+  const wanted = scalarsOf(constant).map((scalar) => normalize(scalar));
+  if (op === "==" && wanted.length === 1 && type !== "date" && type !== "ip") {
+    const only = wanted[0];
+    return (value) => {
+      if (value === null) return false;
+      if (!Array.isArray(value)) return value === only;
+      for (const scalar of value) if (scalar === only) return true;
+      return false;
+    };
+  }
+  const holdsFor = (scalar: Scalar): boolean => {
+    const normalized = normalize(scalar);
+    for (const other of wanted) {
+      if (testComparison(op, normalized, other) === true) return true;
+    }
+    return false;
+  };
+  return (value) => {
+    if (value === null) return false;
+    if (!Array.isArray(value)) return holdsFor(value);
+    for (const scalar of value) if (holdsFor(scalar)) return true;
+    return false;
+  };
 }
 
 /** Converts a compared value to the form the field's index stores. */

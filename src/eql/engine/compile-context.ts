@@ -5,7 +5,7 @@
 import type { Expr, FieldExpr } from "../ast.js";
 import { EqlVerificationError } from "../errors.js";
 import { positionOf } from "../token-stream.js";
-import { type Accessor, fieldAccessor } from "./field-access.js";
+import { type Accessor, AccessorCache } from "./field-access.js";
 import type { FieldInfo, Schema, ValueType } from "./schema.js";
 import type { NumberKind, Value } from "./values.js";
 
@@ -45,6 +45,11 @@ export interface CompileContext {
   legacy: boolean;
   /** Non-optional fields the query reads, for the unknown-field check. */
   readonly referencedFields: Set<string>;
+  /**
+   * Field readers, shared by the queries compiled together. Created on
+   * first use when the caller gives none.
+   */
+  accessors?: AccessorCache;
 }
 
 const STATIC_TYPES: Record<ValueType, StaticType> = {
@@ -82,7 +87,12 @@ export function compileField(
     );
   }
   if (!expr.optional) context.referencedFields.add(expr.path);
-  const read = fieldAccessor(expr.path, info, context.schema.dynamicStrings);
+  context.accessors ??= new AccessorCache(false);
+  const read = context.accessors.get(
+    expr.path,
+    info,
+    context.schema.dynamicStrings,
+  );
   const type = info ? STATIC_TYPES[info.valueType] : "unknown";
   return {
     evaluate: read,

@@ -71,10 +71,17 @@ function buildConnective(
 ): Condition {
   const parts = operands.map((operand) => buildCondition(operand, context));
   const tests = parts.map((part) => part.test);
+  const count = tests.length;
   const test: Predicate =
     kind === "and"
-      ? (event) => tests.every((part) => part(event))
-      : (event) => tests.some((part) => part(event));
+      ? (event) => {
+          for (let i = 0; i < count; i++) if (!tests[i]!(event)) return false;
+          return true;
+        }
+      : (event) => {
+          for (let i = 0; i < count; i++) if (tests[i]!(event)) return true;
+          return false;
+        };
   return { test, truth: test, script: false };
 }
 

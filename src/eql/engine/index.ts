@@ -8,6 +8,7 @@ export {
   type EngineOptions,
 } from "./query.js";
 export type { Hit, HitGroup, QueryResult, QueryRun } from "./results.js";
+export { compileRuleSet, type RuleSet } from "./rule-set.js";
 export type { OrderKey } from "./ordering.js";
 export { compareOrderKeys, sortByOrder } from "./ordering.js";
 export {

@@ -12,17 +12,17 @@ import {
   verificationError,
   withArticle,
 } from "./compile-context.js";
-import { insensitiveEquals, testComparison } from "./comparison.js";
+import { insensitiveEquals } from "./comparison.js";
 import type { Condition, Predicate, Truth } from "./condition.js";
 import { compileValue } from "./expression.js";
 import { LuceneRegExpError } from "./lucene-regexp.js";
 import {
-  equalityTest,
-  regexTest,
+  regexSetTest,
   type StringTest,
+  wildcardSetTest,
   wildcardTest,
 } from "./patterns.js";
-import { foldCase, type Scalar, scalarsOf } from "./values.js";
+import { foldCase, type Scalar, scalarsOf, type Value } from "./values.js";
 
 export function compileMatch(
   expr: MatchExpr,
@@ -37,37 +37,40 @@ export function compileMatch(
     compileValue(pattern, context),
   );
   checkStringOperand(expr, expr.field, value.type, "field");
-  const tests = patterns.map((pattern, index) =>
-    stringTestFor(expr, expr.patterns[index]!, pattern),
+  const texts = patterns.map((pattern, index) =>
+    patternText(expr, expr.patterns[index]!, pattern),
   );
-  const matches = (scalar: Scalar): boolean =>
-    typeof scalar === "string" && tests.some((test) => test(scalar));
-  return anyValueCondition(value, matches);
+  const test = stringSetTest(expr, texts);
+  return anyValueCondition(value, (scalar) =>
+    typeof scalar === "string" ? test(scalar) : false,
+  );
 }
 
-function stringTestFor(
+function patternText(
   expr: MatchExpr,
   source: Expr,
   pattern: CompiledValue,
-): StringTest {
+): string {
   const constant = pattern.constant?.value;
-  if (typeof constant !== "string") {
-    verificationError(
-      source,
-      `the ${expr.op} operator needs string patterns, but ` +
-        `${describe(source)} is ${pattern.constant ? withArticle(pattern.type) : "not a constant"}`,
-    );
-  }
+  if (typeof constant === "string") return constant;
+  return verificationError(
+    source,
+    `the ${expr.op} operator needs string patterns, but ` +
+      `${describe(source)} is ${pattern.constant ? withArticle(pattern.type) : "not a constant"}`,
+  );
+}
+
+function stringSetTest(expr: MatchExpr, texts: string[]): StringTest {
   const caseInsensitive = expr.op === ":" || expr.op.endsWith("~");
-  if (expr.op.startsWith("regex")) {
-    try {
-      return regexTest(constant, caseInsensitive);
-    } catch (error) {
-      if (!(error instanceof LuceneRegExpError)) throw error;
-      verificationError(source, error.message);
-    }
+  if (!expr.op.startsWith("regex")) {
+    return wildcardSetTest(texts, caseInsensitive);
   }
-  return wildcardTest(constant, caseInsensitive);
+  try {
+    return regexSetTest(texts, caseInsensitive);
+  } catch (error) {
+    if (!(error instanceof LuceneRegExpError)) throw error;
+    return verificationError(expr, error.message);
+  }
 }
 
 function checkStringOperand(
@@ -147,24 +150,26 @@ function compileLegacyEquality(
 export function compileIn(expr: InExpr, context: CompileContext): Condition {
   const value = compileValue(expr.field, context);
   requireExact(expr.field, value);
-  const values = expr.values.map((item) => compileValue(item, context));
-  values.forEach((item, index) => {
-    requireExact(expr.values[index]!, item);
-    if (item.constant) return;
-    verificationError(
-      expr.values[index]!,
+  const constants = expr.values.map((item) => {
+    const compiled = compileValue(item, context);
+    requireExact(item, compiled);
+    if (compiled.constant) return compiled.constant.value;
+    return verificationError(
+      item,
       `the list of ${expr.negated ? "not in" : "in"} must hold constants, ` +
-        `not ${describe(expr.values[index]!)}`,
+        `not ${describe(item)}`,
     );
   });
-  const member = membershipTest(values, expr.caseInsensitive);
+  const member = membershipTest(constants, expr.caseInsensitive);
+  const read = value.evaluate;
   const truth: Truth = (event) => {
-    const found = value.evaluate(event);
+    const found = read(event);
     if (found === null) return null;
-    return scalarsOf(found).some((scalar) => member(scalar, event));
+    if (!Array.isArray(found)) return member(found);
+    for (const scalar of found) if (member(scalar)) return true;
+    return false;
   };
-  const script =
-    value.field === undefined || !values.every((item) => item.constant);
+  const script = value.field === undefined;
   const present: Predicate = (event) => truth(event) === true;
   if (!expr.negated) return { test: present, truth, script };
   const negatedTruth: Truth = (event) => {
@@ -181,32 +186,23 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
   return { test: (event) => !present(event), truth: negatedTruth, script };
 }
 
+/** Compiles set membership of the constants of an `in` list. */
 function membershipTest(
-  values: CompiledValue[],
+  constants: Value[],
   caseInsensitive: boolean,
-): (scalar: Scalar, event: unknown) => boolean {
-  if (values.every((item) => item.constant)) {
-    const keys = new Set<string>();
-    for (const item of values) {
-      for (const scalar of scalarsOf(item.constant!.value)) {
-        keys.add(keyOf(scalar, caseInsensitive));
-      }
-    }
-    return (scalar) => keys.has(keyOf(scalar, caseInsensitive));
+): (scalar: Scalar) => boolean {
+  const strings = new Set<string>();
+  const others = new Set<Scalar>();
+  for (const scalar of constants.flatMap(scalarsOf)) {
+    if (typeof scalar !== "string") others.add(scalar);
+    else strings.add(caseInsensitive ? foldCase(scalar) : scalar);
   }
-  return (scalar, event) =>
-    values.some((item) =>
-      scalarsOf(item.evaluate(event)).some((other) =>
-        caseInsensitive
-          ? insensitiveEquals(scalar, other)
-          : testComparison("==", scalar, other) === true,
-      ),
-    );
-}
-
-function keyOf(scalar: Scalar, caseInsensitive: boolean): string {
-  if (typeof scalar === "string") {
-    return `s${caseInsensitive ? foldCase(scalar) : scalar}`;
+  if (caseInsensitive) {
+    return (scalar) =>
+      typeof scalar === "string"
+        ? strings.has(foldCase(scalar))
+        : others.has(scalar);
   }
-  return `${typeof scalar === "number" ? "n" : "b"}${String(scalar)}`;
+  return (scalar) =>
+    typeof scalar === "string" ? strings.has(scalar) : others.has(scalar);
 }

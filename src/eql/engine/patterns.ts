@@ -41,29 +41,50 @@ export function wildcardTest(
   return (value) => regexp.test(value);
 }
 
-/** Compiles exact equality, case-insensitive when asked. */
-export function equalityTest(
-  text: string,
-  caseInsensitive: boolean,
-): StringTest {
-  if (!caseInsensitive) return (value) => value === text;
-  const wanted = foldCase(text);
-  return (value) => foldCase(value) === wanted;
+export function escapeRegExp(char: string): string {
+  return /[\\^$.|?*+()[\]{}/-]/.test(char) ? `\\${char}` : char;
 }
 
 /**
- * Compiles a Lucene regular expression that must match the whole value, as
- * Elasticsearch's `regexp` query does; raises on syntax it cannot read.
+ * Compiles a list of wildcard patterns into one test: a set lookup when no
+ * pattern has a wildcard, the single pattern's own test, or else one
+ * regular expression with an alternative per pattern.
  */
-export function regexTest(
-  pattern: string,
+export function wildcardSetTest(
+  patterns: string[],
   caseInsensitive: boolean,
 ): StringTest {
-  const source = luceneToJsRegExpSource(pattern);
-  const regexp = new RegExp(`^(?:${source})$`, caseInsensitive ? "isu" : "su");
+  if (patterns.length === 1) return wildcardTest(patterns[0]!, caseInsensitive);
+  if (patterns.every((pattern) => !/[*?]/.test(pattern))) {
+    const fold = caseInsensitive ? foldCase : (value: string) => value;
+    const wanted = new Set(patterns.map(fold));
+    return (value) => wanted.has(fold(value));
+  }
+  const alternatives = patterns.map((pattern) =>
+    Array.from(pattern, (char) => {
+      if (char === "*") return ".*";
+      if (char === "?") return ".";
+      return escapeRegExp(char);
+    }).join(""),
+  );
+  const regexp = new RegExp(
+    `^(?:${alternatives.join("|")})$`,
+    caseInsensitive ? "isu" : "su",
+  );
   return (value) => regexp.test(value);
 }
 
-export function escapeRegExp(char: string): string {
-  return /[\\^$.|?*+()[\]{}/-]/.test(char) ? `\\${char}` : char;
+/** Compiles a list of Lucene regular expressions into one test. */
+export function regexSetTest(
+  patterns: string[],
+  caseInsensitive: boolean,
+): StringTest {
+  const sources = patterns.map(
+    (pattern) => `(?:${luceneToJsRegExpSource(pattern)})`,
+  );
+  const regexp = new RegExp(
+    `^(?:${sources.join("|")})$`,
+    caseInsensitive ? "isu" : "su",
+  );
+  return (value) => regexp.test(value);
 }

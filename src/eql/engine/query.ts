@@ -7,7 +7,7 @@ import type { EqlQuery } from "../ast.js";
 import { parseEql } from "../parser.js";
 import type { CompileContext } from "./compile-context.js";
 import { eventQuery, type RunSettings } from "./event-query.js";
-import { fieldAccessor } from "./field-access.js";
+import { AccessorCache, fieldAccessor } from "./field-access.js";
 import { type OrderKey, orderKeyReader } from "./ordering.js";
 import { sampleQuery, sequenceQuery } from "./join-queries.js";
 import type { QueryRun } from "./results.js";
@@ -54,6 +54,15 @@ export function compileQuery(
   input: EqlQuery | string,
   options: EngineOptions = {},
 ): CompiledQuery {
+  return compileWithAccessors(input, options, new AccessorCache(false));
+}
+
+/** Compiles a query whose field readers come from `accessors`. */
+export function compileWithAccessors(
+  input: EqlQuery | string,
+  options: EngineOptions,
+  accessors: AccessorCache,
+): CompiledQuery {
   const legacy = options.legacySyntax ?? false;
   const query =
     typeof input === "string"
@@ -64,12 +73,14 @@ export function compileQuery(
     schema,
     legacy,
     referencedFields: new Set(),
+    accessors,
   };
   const categoryField = options.categoryField ?? "event.category";
+  const timestampField = options.timestampField ?? "@timestamp";
   const readOrder = orderKeyReader(
     fieldAccessor(
-      options.timestampField ?? "@timestamp",
-      schema.lookup(options.timestampField ?? "@timestamp"),
+      timestampField,
+      schema.lookup(timestampField),
       schema.dynamicStrings,
     ),
     options.tiebreakerField === undefined

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   compileQuery,
+  compileRuleSet,
   type EngineOptions,
   schemaFromMapping,
 } from "../../../src/eql/engine/index.js";
@@ -326,5 +327,30 @@ describe("compileQuery pipes and order", () => {
     expect(ids("process where true | tail 5", events, { size: 3 })).toEqual([
       3, 4, 5,
     ]);
+  });
+});
+
+describe("compileRuleSet", () => {
+  it("evaluates every rule per event", () => {
+    const set = compileRuleSet([
+      'process where process.name : "mofcomp.exe"',
+      'process where process.name == "MOFCOMP.EXE"',
+      "file where true",
+    ]);
+    expect(names.map((event) => set.matching(event))).toEqual([
+      [true, false, false],
+      [true, true, false],
+      [true, false, false],
+      [false, false, false],
+      [false, false, false],
+    ]);
+  });
+
+  it("reads changed events afresh", () => {
+    const set = compileRuleSet(['process where process.name == "a"']);
+    const event = process(1, { process: { name: "a" } });
+    expect(set.matching(event)).toEqual([true]);
+    (event.process as { name: string }).name = "b";
+    expect(set.matching(event)).toEqual([false]);
   });
 });
