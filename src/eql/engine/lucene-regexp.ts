@@ -58,6 +58,8 @@ class Translator {
       const char = this.peek();
       if (char === undefined || char === "|" || char === ")") return source;
       if (char === "&") {
+        // NOTE: Lucene's intersection (&) and complement (~) have no
+        // JavaScript equivalent, so such a pattern raises instead of matching.
         this.fail("intersection (&) is not supported by the embedded engine");
       }
       source += this.repetition();
@@ -184,6 +186,7 @@ class Translator {
     let low = Number(match[1]);
     let high = Number(match[2]);
     if (low > high) [low, high] = [high, low];
+    // NOTE: Wider ranges raise, because the engine writes each number out.
     if (high - low > MAX_INTERVAL_SIZE) {
       this.fail(`numeric interval ${match[0].slice(0, -1)} is too wide`);
     }

@@ -101,6 +101,8 @@ export class MissingEventChecks<Meta> {
       position: hit.order.position,
       timestamp: hit.order.timestamp!,
     });
+    // NOTE: Without maxspan only the latest events are kept, which can miss
+    // a chain of several leading missing stages that needs older ones.
     if (this.maxspanMs === null && list.length > MAX_HISTORY_WITHOUT_MAXSPAN) {
       list.shift();
     }

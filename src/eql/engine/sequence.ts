@@ -53,7 +53,8 @@ export class SequenceMatcher<Meta> {
   /** Processes the next event; events must come in ascending order. */
   push(hit: Hit<Meta>): void {
     const timestamp = hit.order.timestamp;
-    // NOTE: An event without a timestamp cannot take part in a sequence.
+    // An event without a timestamp cannot be placed in time, so it takes
+    // part in no sequence.
     if (timestamp === null) return;
     this.missing.beforeEvent(hit);
     this.advance(hit);

@@ -120,3 +120,17 @@ describe("EQL functions", () => {
     expect(call("length(process.name)", {})).toBeNull();
   });
 });
+
+describe("EQL function gaps", () => {
+  it.fails("fails the search on division by zero", () => {
+    expect(() => call("divide(4, 0)")).toThrow();
+  });
+
+  it.fails("fails the search on invalid numbers", () => {
+    expect(() => call('number("12x")')).toThrow();
+  });
+
+  it.fails("returns false for an empty substring", () => {
+    expect(call('stringContains("abc", "")')).toBe(false);
+  });
+});

@@ -354,3 +354,20 @@ describe("compileRuleSet", () => {
     expect(set.matching(event)).toEqual([false]);
   });
 });
+
+describe("compileQuery regex gaps", () => {
+  const events = [process(1, { process: { name: "ab" } })];
+
+  it.fails("matches regex intersection", () => {
+    expect(ids('process where process.name regex "a.*&.*b"', events)).toEqual([
+      1,
+    ]);
+  });
+
+  it.fails("matches wide numeric intervals", () => {
+    const numbers = [process(1, { process: { name: "123456" } })];
+    expect(
+      ids('process where process.name regex "<1-999999>"', numbers),
+    ).toEqual([1]);
+  });
+});

@@ -265,3 +265,13 @@ describe("sample queries", () => {
     ]);
   });
 });
+
+describe("sequence missing-event gaps", () => {
+  it.fails("chains leading stages past the history limit", () => {
+    const events = [event(1, "a"), event(2, "b")];
+    for (let id = 3; id <= 70; id++) events.push(event(id, "a"));
+    events.push(event(71, "p"));
+    const query = "sequence ![a where true] ![b where true] [p where true]";
+    expect(groups(query, events)).toEqual([]);
+  });
+});
