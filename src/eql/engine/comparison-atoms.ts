@@ -187,7 +187,8 @@ function checkComparison(
   );
 }
 
-function compatible(left: StaticType, right: StaticType): boolean {
+/** True when Elasticsearch can compare values of the two types. */
+export function compatible(left: StaticType, right: StaticType): boolean {
   if (isOpenType(left) || isOpenType(right)) return true;
   if (isNumericType(left) && isNumericType(right)) return true;
   if (left === right) return true;

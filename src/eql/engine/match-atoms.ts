@@ -12,6 +12,7 @@ import {
   verificationError,
   withArticle,
 } from "./compile-context.js";
+import { compatible } from "./comparison-atoms.js";
 import { insensitiveEquals } from "./comparison.js";
 import type { Condition, Predicate, Truth } from "./condition.js";
 import { compileValue } from "./expression.js";
@@ -153,7 +154,16 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
   const constants = expr.values.map((item) => {
     const compiled = compileValue(item, context);
     requireExact(item, compiled);
-    if (compiled.constant) return compiled.constant.value;
+    if (compiled.constant) {
+      if (!compatible(value.type, compiled.type)) {
+        verificationError(
+          item,
+          `cannot look up ${describe(expr.field)} (${value.type}) in a list ` +
+            `holding ${describe(item)} (${compiled.type})`,
+        );
+      }
+      return compiled.constant.value;
+    }
     return verificationError(
       item,
       `the list of ${expr.negated ? "not in" : "in"} must hold constants, ` +

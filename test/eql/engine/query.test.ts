@@ -371,3 +371,13 @@ describe("compileQuery regex gaps", () => {
     ).toEqual([1]);
   });
 });
+
+describe("compileQuery list types", () => {
+  const schema = schemaFromMapping({ properties: { pid: { type: "long" } } });
+
+  it("rejects strings in a numeric list", () => {
+    expect(verificationMessage('any where pid in (1, "2")', { schema })).toBe(
+      'line 1:22: cannot look up pid (integer) in a list holding "2" (string)',
+    );
+  });
+});
