@@ -42,7 +42,9 @@ export function wildcardTest(
 }
 
 export function escapeRegExp(char: string): string {
-  return /[\\^$.|?*+()[\]{}/-]/.test(char) ? `\\${char}` : char;
+  // `-` is literal outside a character class, and escaping it is a syntax
+  // error under the `u` flag these expressions use.
+  return /[\\^$.|?*+()[\]{}/]/.test(char) ? `\\${char}` : char;
 }
 
 /**
