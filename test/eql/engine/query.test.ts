@@ -381,3 +381,24 @@ describe("compileQuery list types", () => {
     );
   });
 });
+
+describe("compileQuery wildcard characters", () => {
+  const events = [
+    process(1, { process: { command_line: "x -InstanceId 4624 (a|b) [c]" } }),
+  ];
+
+  it("keeps regex syntax literal", () => {
+    expect(
+      ids('process where process.command_line : "*-InstanceId 462?*"', events),
+    ).toEqual([1]);
+    expect(
+      ids('process where process.command_line : "*(a|b) [c]"', events),
+    ).toEqual([1]);
+    expect(
+      ids(
+        'process where process.command_line like ("*-Instance*", "*[c]")',
+        events,
+      ),
+    ).toEqual([1]);
+  });
+});
