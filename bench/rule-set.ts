@@ -14,7 +14,11 @@ import { parseEql } from "../src/eql/parser.js";
 import { dataStreamOf } from "../src/harness/events.js";
 import { matchesIndexPatterns } from "../src/harness/index-pattern.js";
 import type { EcsDocument } from "../src/harness/winlog.js";
-import { compileQuery } from "../src/eql/engine/index.js";
+import {
+  compileQuery,
+  compileRuleSet,
+  type RuleSet as EngineRuleSet,
+} from "../src/eql/engine/index.js";
 
 export type PhaseName = "parse" | "two-rules" | "fifty-rules" | "sequence";
 
@@ -49,7 +53,9 @@ export interface RuleSet {
 
 /**
  * Compiles the rules of an event phase. A rule evaluates only the events
- * whose data stream matches its index patterns, as in Kibana.
+ * whose data stream matches its index patterns, as in Kibana. Rules with
+ * the same patterns form one engine rule set, which reads each field once
+ * per event for all of them.
  */
 export async function loadRuleSet(
   phase: Exclude<PhaseName, "sequence">,
@@ -60,35 +66,53 @@ export async function loadRuleSet(
       : phase === "two-rules"
         ? await loadMofcompRules()
         : await loadSigmaRules(sigmaRuleCount);
-  const rules = sources.map((source) => ({
-    index: source.index,
-    test: compileQuery(source.query).matches,
-  }));
+  const groups = groupByIndex(sources);
   // Each data stream resolves the index patterns once, not once per event.
-  const visibleByStream = new Map<string, Array<(event: unknown) => boolean>>();
-  const visibleRules = (stream: string): Array<(event: unknown) => boolean> => {
+  const visibleByStream = new Map<string, EngineRuleSet[]>();
+  const visibleGroups = (stream: string): EngineRuleSet[] => {
     let visible = visibleByStream.get(stream);
     if (visible === undefined) {
-      visible = rules
-        .filter((rule) => matchesIndexPatterns(stream, rule.index))
-        .map((rule) => rule.test);
+      visible = groups
+        .filter((group) => matchesIndexPatterns(stream, group.index))
+        .map((group) => group.rules);
       visibleByStream.set(stream, visible);
     }
     return visible;
   };
   return {
-    names: sources.map((source) => source.name),
+    names: groups.flatMap((group) => group.names),
     countAlerts(event: unknown): number {
-      if (rules.length === 0) return 0;
+      if (groups.length === 0) return 0;
       const stream = dataStreamOf(event as EcsDocument);
       if (stream === null) return 0;
       let alerts = 0;
-      for (const test of visibleRules(stream)) {
-        if (test(event)) alerts++;
+      for (const rules of visibleGroups(stream)) {
+        for (const alerted of rules.matching(event)) {
+          if (alerted) alerts++;
+        }
       }
       return alerts;
     },
   };
+}
+
+interface RuleGroup {
+  index: string[];
+  names: string[];
+  rules: EngineRuleSet;
+}
+
+function groupByIndex(sources: RuleSource[]): RuleGroup[] {
+  const byIndex = new Map<string, RuleSource[]>();
+  for (const source of sources) {
+    const key = JSON.stringify(source.index);
+    byIndex.set(key, [...(byIndex.get(key) ?? []), source]);
+  }
+  return [...byIndex.values()].map((members) => ({
+    index: members[0]!.index,
+    names: members.map((member) => member.name),
+    rules: compileRuleSet(members.map((member) => member.query)),
+  }));
 }
 
 /** Reads the built mofcomp rules, or converts their Sigma sources. */
