@@ -5,9 +5,9 @@ import { type Token, tokenize } from "./lexer.js";
 export interface ParseOptions {
   /**
    * Accepts the operators of Elasticsearch's older EQL test suites on top of
-   * the 8.x and 9.x grammar: `:` and `!:` as case-insensitive equality
-   * between any two expressions (numbers and fields on the right included)
-   * and `-[` to open a missing-event stage. Default false: Elasticsearch 8.x
+   * the 8.x and 9.x grammar. These are `:` and `!:` as case-insensitive
+   * equality of any expression with a constant (numbers included), and `-[`
+   * to open a missing-event stage. Default false, because Elasticsearch 8.x
    * and 9.x reject these forms, and so does the parser.
    */
   legacySyntax?: boolean;

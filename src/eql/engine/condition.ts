@@ -107,10 +107,10 @@ function buildNot(operand: Expr, context: CompileContext): Condition {
 }
 
 /**
- * A field, literal or function call used as a condition. A boolean field is
- * a `term` query on true; a function is a script, except the ones
- * Elasticsearch turns into `prefix`, `wildcard` or `terms` queries when they
- * test a field against constants.
+ * Compiles a field, literal or function call used as a condition. A
+ * boolean field is a `term` query on true. A function is a script, except
+ * the ones that Elasticsearch turns into `prefix`, `wildcard` or `terms`
+ * queries when they test a field against constants.
  */
 function buildValueCondition(expr: Expr, context: CompileContext): Condition {
   const value = compileValue(expr, context);

@@ -1,7 +1,7 @@
 /**
  * Reads a field from an event's `_source` as Elasticsearch indexes it. The
  * path `a.b.c` matches nested objects, dotted keys (`{"a.b": {"c": 1}}`) and
- * arrays of objects, all at once; the values found are coerced to the
+ * arrays of objects, all at once. The values found are coerced to the
  * field's type, and values the index would not contain are dropped.
  */
 import type { DynamicStrings, FieldInfo, ValueType } from "./schema.js";

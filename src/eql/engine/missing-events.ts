@@ -6,9 +6,9 @@
  *   matching event with the same join key occurs between the events of
  *   those two stages.
  * - The missing stages before the first and after the last positive stage
- *   reject the sequence together: only when every one of them has a
- *   matching event, in stage order, and the whole sequence with those
- *   events still fits in maxspan.
+ *   reject the sequence together. They reject it only when every one of
+ *   them has a matching event, in stage order, and the whole sequence with
+ *   those events still fits in maxspan.
  */
 import type { Hit } from "./results.js";
 import { type CompiledStage, keyString } from "./stage.js";

@@ -10,7 +10,7 @@ export type StringTest = (value: string) => boolean;
 
 /**
  * Compiles a wildcard pattern. `*` matches any run of characters and `?`
- * exactly one; every other character, backslash included, is literal,
+ * exactly one. Every other character, backslash included, is literal,
  * because Elasticsearch EQL has no escape for `*` or `?`.
  */
 export function wildcardTest(

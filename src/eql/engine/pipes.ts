@@ -1,9 +1,9 @@
 /**
  * The `head` and `tail` pipes and the request `size`, applied as
- * Elasticsearch applies them: results sort ascending, the size limit acts
- * first (as a head, or as a tail when the first pipe is `tail`), then each
- * pipe keeps the first or last N of what remains. Only the window the first
- * limit selects is kept in memory while events stream in.
+ * Elasticsearch applies them. Results sort ascending, and the size limit
+ * acts first: as a head, or as a tail when the first pipe is `tail`. Then
+ * each pipe keeps the first or last N of what remains. Only the window that
+ * the first limit selects is kept in memory while events stream in.
  */
 import type { Pipe } from "../ast.js";
 

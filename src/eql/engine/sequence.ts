@@ -6,8 +6,8 @@
  * `until` events drop the pending sequences of their key, and `maxspan`
  * rejects a step that lands further than maxspan after the first event.
  *
- * Memory stays bounded: with maxspan, pending sequences, missing-event
- * history and keys older than the window are swept away; without it, each
+ * Memory stays bounded. With maxspan, pending sequences, missing-event
+ * history and keys older than the window are swept away. Without it, each
  * key keeps at most one sequence per stage.
  */
 import { MissingEventChecks, type PendingSequence } from "./missing-events.js";
