@@ -3,7 +3,10 @@
  * from command-line options, then environment variables, then a JSON config
  * file. Secrets come only from the environment or the config file.
  */
+import { X509Certificate } from "node:crypto";
 import { ConfigurationError } from "../errors.js";
+import { parseKibanaUrl } from "./connection-url.js";
+import { describeJsonError } from "./json-error.js";
 
 export type KibanaAuth =
   | { kind: "api_key"; apiKey: string; source: string }
@@ -15,6 +18,8 @@ export interface KibanaConnection {
   url: URL;
   /** Space id; undefined means the default space. */
   space?: string;
+  /** Where the space id came from, such as `--space` or `KIBANA_SPACE`. */
+  spaceSource?: string;
   auth: KibanaAuth;
   /** PEM text of an extra CA to trust, besides the system's. */
   caCert?: string;
@@ -27,6 +32,8 @@ export interface ConnectionOptions {
   space?: string;
   caCert?: string;
   kibanaConfig?: string;
+  /** Allow http:// with credentials to a host other than loopback. */
+  allowInsecureHttp?: boolean;
 }
 
 /** Keys of the JSON config file (`--kibana-config FILE`). */
@@ -52,9 +59,10 @@ function parseConfig(text: string, source: string): ConfigFile {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
+  } catch {
+    // JSON.parse quotes the text near the error, and the file holds secrets.
     throw new ConfigurationError(
-      `${source}: invalid JSON (${(error as Error).message}). The Kibana config file is a JSON object.`,
+      `${source}: ${describeJsonError(text)}. The Kibana config file is a JSON object with keys such as url and api_key.`,
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -75,26 +83,51 @@ function parseConfig(text: string, source: string): ConfigFile {
   return value as ConfigFile;
 }
 
-function parseUrl(text: string, source: string): URL {
-  let url: URL;
+/** Reads a file named by `label`; throws ConfigurationError naming the fix. */
+function readNamedFile(
+  readFile: (file: string) => string,
+  file: string,
+  label: string,
+  fix: string,
+): string {
   try {
-    url = new URL(text);
-  } catch {
+    return readFile(file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const problem =
+      code === "ENOENT"
+        ? "file not found"
+        : code === "EISDIR"
+          ? "is a folder, not a file"
+          : code === "EACCES"
+            ? "permission denied"
+            : `cannot be read (${String(code ?? "unknown error")})`;
+    throw new ConfigurationError(`${label} ${file}: ${problem}. ${fix}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Checks that the CA file holds at least one PEM certificate and only valid ones. */
+function checkCaCert(pem: string, label: string): void {
+  const blocks =
+    pem.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g,
+    ) ?? [];
+  if (blocks.length === 0) {
     throw new ConfigurationError(
-      `${source}: invalid Kibana URL ${JSON.stringify(text)}. Use a URL such as https://kibana.example.com:5601.`,
+      `${label}: no PEM certificate found. Pass the CA certificate that signed Kibana's certificate, the text between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE-----.`,
     );
   }
-  if (url.username || url.password) {
-    throw new ConfigurationError(
-      `${source}: the Kibana URL contains credentials. Remove them from the URL and set KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD.`,
-    );
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new ConfigurationError(
+        `${label}: certificate ${index + 1} is not a valid PEM certificate. Export the CA certificate again.`,
+      );
+    }
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigurationError(
-      `${source}: unsupported scheme ${url.protocol} in the Kibana URL. Use https:// or http://.`,
-    );
-  }
-  return url;
 }
 
 function resolveAuth(
@@ -140,41 +173,111 @@ function resolveAuth(
 
 const spaceId = /^[a-z0-9_-]+$/;
 
+/** Returns the first non-empty value with its source; empty counts as unset. */
+function pick(
+  candidates: [string | undefined, string][],
+): { value: string; source: string } | undefined {
+  for (const [value, source] of candidates) {
+    if (value !== undefined && value !== "") return { value, source };
+  }
+  return undefined;
+}
+
+function resolveSpace(
+  candidate: { value: string; source: string } | undefined,
+): { space: string; spaceSource: string } | undefined {
+  if (!candidate) return undefined;
+  if (!spaceId.test(candidate.value)) {
+    throw new ConfigurationError(
+      `${candidate.source}: invalid space id ${JSON.stringify(candidate.value)}. Space ids use lowercase letters, digits, hyphens and underscores.`,
+    );
+  }
+  return candidate.value === "default"
+    ? undefined
+    : { space: candidate.value, spaceSource: candidate.source };
+}
+
 /**
- * Resolves the connection. `readFile` reads the config and CA files, so
- * tests can pass their own. Throws ConfigurationError without secrets.
+ * Resolves the connection. Each setting comes from its option, else its
+ * environment variable, else the config file; empty values count as unset.
+ * `readFile` reads the config and CA files, so tests can pass their own.
+ * Throws ConfigurationError without secrets.
  */
 export function resolveKibanaConnection(
   options: ConnectionOptions,
   env: NodeJS.ProcessEnv,
   readFile: (file: string) => string,
 ): KibanaConnection {
-  const configSource = options.kibanaConfig ?? env.KIBANA_CONFIG;
-  const config = configSource
-    ? parseConfig(readFile(configSource), configSource)
+  const configFile = pick([
+    [options.kibanaConfig, "--kibana-config"],
+    [env.KIBANA_CONFIG, "KIBANA_CONFIG"],
+  ]);
+  const config = configFile
+    ? parseConfig(
+        readNamedFile(
+          readFile,
+          configFile.value,
+          configFile.source,
+          "Pass the path of a JSON file with keys such as url and api_key, or leave the option unset.",
+        ),
+        configFile.value,
+      )
     : {};
-  const urlText = options.kibanaUrl ?? env.KIBANA_URL ?? config.url;
-  if (!urlText) {
+  const configSource = configFile?.value ?? "the config file";
+  const url = pick([
+    [options.kibanaUrl, "--kibana-url"],
+    [env.KIBANA_URL, "KIBANA_URL"],
+    [config.url, `url in ${configSource}`],
+  ]);
+  if (!url) {
     throw new ConfigurationError(
       "missing Kibana URL. Pass --kibana-url URL or set KIBANA_URL.",
     );
   }
-  let urlSource = `url in ${configSource}`;
-  if (env.KIBANA_URL) urlSource = "KIBANA_URL";
-  if (options.kibanaUrl) urlSource = "--kibana-url";
-  const space = options.space ?? env.KIBANA_SPACE ?? config.space;
-  if (space !== undefined && !spaceId.test(space)) {
+  const auth = resolveAuth(env, config, configSource);
+  const space = resolveSpace(
+    pick([
+      [options.space, "--space"],
+      [env.KIBANA_SPACE, "KIBANA_SPACE"],
+      [config.space, `space in ${configSource}`],
+    ]),
+  );
+  const parsed = parseKibanaUrl(url.value, {
+    source: url.source,
+    sendsCredentials: auth.kind !== "none",
+    allowInsecureHttp: options.allowInsecureHttp ?? false,
+  });
+  const ca = pick([
+    [options.caCert, "--ca-cert"],
+    [env.KIBANA_CA_CERT, "KIBANA_CA_CERT"],
+    [config.ca_cert, `ca_cert in ${configSource}`],
+  ]);
+  return {
+    url: parsed,
+    ...space,
+    auth,
+    ...(ca ? readCa(readFile, ca, parsed) : {}),
+  };
+}
+
+function readCa(
+  readFile: (file: string) => string,
+  ca: { value: string; source: string },
+  url: URL,
+): { caCert: string; caCertSource: string } {
+  if (url.protocol !== "https:") {
     throw new ConfigurationError(
-      `invalid space id ${JSON.stringify(space)}. Space ids use lowercase letters, digits, hyphens and underscores.`,
+      `${ca.source}: a CA certificate applies only to https:// URLs, but the Kibana URL uses ${url.protocol}//. Use https:// or unset ${ca.source}.`,
     );
   }
-  const caFile = options.caCert ?? env.KIBANA_CA_CERT ?? config.ca_cert;
-  return {
-    url: parseUrl(urlText, urlSource),
-    space: space === "default" ? undefined : space,
-    auth: resolveAuth(env, config, configSource ?? "the config file"),
-    ...(caFile ? { caCert: readFile(caFile), caCertSource: caFile } : {}),
-  };
+  const pem = readNamedFile(
+    readFile,
+    ca.value,
+    ca.source,
+    "Pass the path of the PEM file of the CA that signed Kibana's certificate.",
+  );
+  checkCaCert(pem, `${ca.source} ${ca.value}`);
+  return { caCert: pem, caCertSource: ca.value };
 }
 
 /** Builds the Authorization header value; never log its result. */
