@@ -4,9 +4,14 @@
  * legacy `_bulk_create` and `_bulk_update` endpoints are gone in Kibana 9.0
  * and are never used.
  */
+import { ConfigurationError } from "../errors.js";
 import { KibanaClient } from "./client.js";
 import { kibanaMessage } from "./client-errors.js";
-import { KibanaResponseError, KibanaVersionError } from "./errors.js";
+import {
+  KibanaResponseError,
+  KibanaUnexpectedResponseError,
+  KibanaVersionError,
+} from "./errors.js";
 
 /** A rule as `_find` returns it, with Kibana's server-side fields. */
 export interface RemoteRule extends Record<string, unknown> {
@@ -52,6 +57,22 @@ function parseJson<T>(text: string, what: string, url: string): T {
   }
 }
 
+/** The error for a 2xx body that lacks a field the tool needs. */
+function unexpectedBody(
+  what: string,
+  url: string,
+  missing: string,
+  text: string,
+): KibanaUnexpectedResponseError {
+  return new KibanaUnexpectedResponseError(
+    `Kibana sent a ${what} response without ${missing}, so the tool cannot tell what happened. Check that --kibana-url points at Kibana without a proxy that rewrites responses, and that Kibana's version is supported.`,
+    200,
+    url,
+    `response without ${missing}`,
+    text,
+  );
+}
+
 /**
  * Reads the version from `GET /api/status` and checks that it is 8.11 to
  * 8.x or 9.x. Throws KibanaVersionError otherwise.
@@ -94,6 +115,33 @@ export async function getKibanaVersion(
   return version;
 }
 
+/**
+ * Checks that the connection's space exists. Kibana does not reject rule
+ * API requests to a missing space, so without this check a mistyped space
+ * id would get an empty `_find` and a deploy into a space no one sees.
+ */
+export async function checkSpaceExists(client: KibanaClient): Promise<void> {
+  const { space, spaceSource } = client.connection;
+  if (!space) return;
+  const path = `/api/spaces/space/${encodeURIComponent(space)}`;
+  try {
+    await client.send({
+      method: "GET",
+      path,
+      idempotent: true,
+      spaceless: true,
+    });
+  } catch (error) {
+    if (error instanceof KibanaResponseError && error.status === 404) {
+      throw new ConfigurationError(
+        `${spaceSource ?? "--space"}: the space ${JSON.stringify(space)} does not exist in Kibana at ${client.connection.url.origin}. Check the space id, or create the space in Kibana first.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 interface FindPage {
   page: number;
   perPage: number;
@@ -129,11 +177,10 @@ export async function findRulesByTag(
       query,
       idempotent: true,
     });
-    const body = parseJson<FindPage>(
-      response.text,
-      "GET _find",
-      client.urlFor(`${rulesPath}/_find`).href,
-    );
+    const url = client.urlFor(`${rulesPath}/_find`).href;
+    const body = parseJson<Partial<FindPage>>(response.text, "GET _find", url);
+    if (!Array.isArray(body?.data) || typeof body?.total !== "number")
+      throw unexpectedBody("GET _find", url, "data and total", response.text);
     rules.push(...body.data);
     if (body.data.length === 0 || page * pageSize >= body.total) return rules;
   }
@@ -146,7 +193,7 @@ interface ImportResponse {
   errors: {
     rule_id?: string;
     id?: string;
-    error: { status_code: number; message: string };
+    error?: { status_code?: number; message?: string };
   }[];
 }
 
@@ -184,15 +231,18 @@ export async function importRules(
     // A repeated import would report created rules as conflicts.
     idempotent: false,
   });
-  const parsed = parseJson<ImportResponse>(
+  const url = client.urlFor(`${rulesPath}/_import`).href;
+  const parsed = parseJson<Partial<ImportResponse>>(
     response.text,
     "POST _import",
-    client.urlFor(`${rulesPath}/_import`).href,
+    url,
   );
+  if (!Array.isArray(parsed?.errors))
+    throw unexpectedBody("POST _import", url, "errors", response.text);
   return parsed.errors.map((error) => ({
     ruleId: error.rule_id ?? error.id ?? "(unknown id)",
-    status: error.error.status_code,
-    message: error.error.message,
+    status: error.error?.status_code ?? 0,
+    message: error.error?.message ?? "(Kibana sent no message)",
   }));
 }
 
@@ -226,6 +276,10 @@ export async function bulkDeleteRules(
     "POST _bulk_action",
     client.urlFor(`${rulesPath}/_bulk_action`).href,
   );
+  if (parsed === null || typeof parsed !== "object" || !parsed.attributes) {
+    const url = client.urlFor(`${rulesPath}/_bulk_action`).href;
+    throw unexpectedBody("POST _bulk_action", url, "attributes", response.text);
+  }
   const failures = new Map<string, string>();
   for (const error of parsed.attributes?.errors ?? []) {
     for (const rule of error.rules) failures.set(rule.id, error.message);

@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import {
+  checkSpaceExists,
   exportRules,
   findRulesByTag,
   getKibanaVersion,
@@ -14,12 +15,14 @@ import {
   type RemoteRule,
 } from "./api.js";
 import type { KibanaClient } from "./client.js";
-import { DeployIncompleteError } from "./errors.js";
+import { InputError } from "../errors.js";
+import { DeployIncompleteError, KibanaError } from "./errors.js";
 import {
   bodyToDeploy,
   type DeployPlan,
   deployHash,
   diffRules,
+  findVersionRegressions,
   type PlanOptions,
   planDeploy,
   type PlanStep,
@@ -64,7 +67,22 @@ export async function planAgainstKibana(
   options: PlanOptions,
 ): Promise<{ version: KibanaVersion; remote: RemoteRule[]; plan: DeployPlan }> {
   const version = await getKibanaVersion(client);
+  await checkSpaceExists(client);
   const remote = await findRulesByTag(client, MANAGED_TAG);
+  const regressions = findVersionRegressions(local, remote);
+  if (regressions.length > 0 && !options.force) {
+    const lines = regressions.map(
+      (item) =>
+        `  ${item.ruleId}: version ${item.local} in the rules folder, ${item.remote} in Kibana`,
+    );
+    throw new InputError(
+      [
+        `${regressions.length} built rule(s) have a lower version than in Kibana, and versions only grow:`,
+        ...lines,
+        "Rebuild with detections build from an up-to-date version lock, or pass --force to deploy the lower versions.",
+      ].join("\n"),
+    );
+  }
   return { version, remote, plan: planDeploy(local, remote, options) };
 }
 
@@ -86,6 +104,25 @@ export async function backupManagedRules(
   io.writeFile(file, remote.length > 0 ? ndjson : "");
   io.log(`backed up ${remote.length} managed rules to ${file}`);
   return file;
+}
+
+/** Says that the backup step failed and that nothing was written. */
+function backupError(error: unknown, dir: string): Error {
+  const nothing = "so nothing was written to Kibana";
+  if (error instanceof KibanaError) {
+    return new KibanaError(
+      `the backup before the deploy failed, ${nothing}: ${error.message}`,
+      { cause: error },
+    );
+  }
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string") {
+    return new InputError(
+      `--backup ${dir}: cannot write the backup (${code}), ${nothing}. Pass a folder that you can create and write to.`,
+      { cause: error },
+    );
+  }
+  return error as Error;
 }
 
 function confirmStep(
@@ -145,7 +182,9 @@ export async function applyPlan(
       context.remote,
       options.backupDir,
       io,
-    );
+    ).catch((error: unknown) => {
+      throw backupError(error, options.backupDir!);
+    });
 
   const state: WriteState = { failed: new Map() };
   await importSteps(client, writes(plan, "create"), false, state, io);
@@ -163,51 +202,86 @@ export async function applyPlan(
   const readBack = await findRulesByTag(client, MANAGED_TAG).catch(
     (error: unknown) => error as Error,
   );
-  for (const step of planned) {
-    const problem =
-      readBack instanceof Error
-        ? undefined
-        : confirmStep(
-            step,
-            readBack.find((rule) => rule.rule_id === step.ruleId),
-          );
-    const failure = state.failed.get(step.ruleId);
-    if (readBack instanceof Error ? !failure : !problem)
-      report.applied.push({ action: step.action, ruleId: step.ruleId });
-    else
-      report.failed.push(
-        failure ?? {
-          ruleId: step.ruleId,
-          action: step.action,
-          message: `not confirmed: ${problem}`,
-        },
-      );
-  }
+  for (const step of planned) sortStep(step, readBack, state, report);
   if (report.failed.length === 0) return report;
   throw incompleteError(
     report,
     readBack instanceof Error ? readBack : undefined,
+    state.stopped,
+  );
+}
+
+/**
+ * Files one planned write under applied or failed. With a read-back, what
+ * Kibana holds decides, so a write whose response was lost still counts as
+ * applied. A timed-out write that the read-back does not show is reported
+ * as unknown, because Kibana may still be applying it.
+ */
+function sortStep(
+  step: PlanStep,
+  readBack: RemoteRule[] | Error,
+  state: WriteState,
+  report: DeployReport,
+): void {
+  const failure = state.failed.get(step.ruleId);
+  const applied = { action: step.action, ruleId: step.ruleId };
+  if (readBack instanceof Error) {
+    if (failure) report.failed.push(failure);
+    else report.applied.push(applied);
+    return;
+  }
+  const remote = readBack.find((rule) => rule.rule_id === step.ruleId);
+  const problem = confirmStep(step, remote);
+  if (!problem) {
+    report.applied.push(applied);
+    return;
+  }
+  if (failure?.timedOut) {
+    report.failed.push({
+      ...failure,
+      message: `outcome unknown: the request timed out and the read-back does not show the change yet; run detections plan to see whether Kibana applied it`,
+    });
+    return;
+  }
+  report.failed.push(
+    failure ?? {
+      ruleId: step.ruleId,
+      action: step.action,
+      message: `not confirmed: ${problem}`,
+    },
   );
 }
 
 function incompleteError(
   report: DeployReport,
   readBackError: Error | undefined,
+  requestError: Error | undefined,
 ): DeployIncompleteError {
   const total = report.applied.length + report.failed.length;
   const lines = [
     `deploy incomplete: ${report.applied.length} of ${total} planned changes were applied.`,
   ];
+  if (requestError)
+    lines.push(
+      `A write request failed, so later writes were not attempted: ${requestError.message}`,
+    );
   if (readBackError)
     lines.push(
       `The read-back failed too, so "applied" lists what Kibana acknowledged: ${readBackError.message}`,
     );
   for (const item of report.applied)
     lines.push(`  applied: ${item.action} ${item.ruleId}`);
-  for (const item of report.failed)
-    lines.push(`  not applied: ${item.action} ${item.ruleId}: ${item.message}`);
+  for (const item of report.failed) {
+    const label = item.message.startsWith("outcome unknown")
+      ? "unknown"
+      : "not applied";
+    lines.push(`  ${label}: ${item.action} ${item.ruleId}: ${item.message}`);
+  }
   lines.push(
     "Fix the cause and rerun detections deploy; it plans only what is still missing.",
+  );
+  const unknown = report.failed.filter((item) =>
+    item.message.startsWith("outcome unknown"),
   );
   return new DeployIncompleteError(
     lines.join("\n"),
@@ -219,5 +293,8 @@ function incompleteError(
     report.failed
       .filter((item) => item.message.startsWith("not attempted"))
       .map((item) => item.ruleId),
+    unknown.map((item) => item.ruleId),
+    requestError?.message,
+    report,
   );
 }

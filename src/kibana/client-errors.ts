@@ -17,7 +17,8 @@ interface ErrorResponse {
   text: string;
 }
 
-function codeOf(error: unknown): string | undefined {
+/** Returns the error code of an undici or Node network error, if any. */
+export function networkErrorCode(error: unknown): string | undefined {
   const direct = (error as { code?: unknown })?.code;
   if (typeof direct === "string") return direct;
   const cause = (error as { cause?: { code?: unknown } })?.cause?.code;
@@ -33,8 +34,9 @@ export function classifyNetworkError(
   method: string,
   url: URL,
   connection: KibanaConnection,
+  timeoutMs = 30_000,
 ): KibanaConnectionError | KibanaTimeoutError {
-  const code = codeOf(error) ?? "unknown";
+  const code = networkErrorCode(error) ?? "unknown";
   const where = `${method} ${url.origin}${url.pathname}`;
   const options = { cause: error };
   if (code === "ECONNREFUSED") {
@@ -51,21 +53,31 @@ export function classifyNetworkError(
   }
   if (code.startsWith("UND_ERR_") && code.includes("TIMEOUT")) {
     return new KibanaTimeoutError(
-      `Kibana sent no response in time for ${where} (${code}). Check that Kibana is healthy, then rerun; the deploy converges.`,
+      `Kibana sent no response within ${timeoutMs / 1000} s for ${where} (${code}). Check that Kibana is healthy, or raise --timeout SECONDS.`,
+      options,
+    );
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return new KibanaConnectionError(
+      `TLS verification of Kibana failed for ${where} (${code}): the certificate is not valid for host ${url.hostname}. Use a host name that the certificate lists in --kibana-url or KIBANA_URL.`,
       options,
     );
   }
   if (tlsCodes.test(code)) {
     const ca = connection.caCertSource
-      ? ` The CA in ${connection.caCertSource} did not verify it.`
-      : "";
+      ? ` The certificate does not chain to the CA in ${connection.caCertSource}: pass the CA that signed Kibana's certificate.`
+      : " If Kibana uses a private CA, pass its certificate with --ca-cert FILE.";
     return new KibanaConnectionError(
-      `TLS verification of Kibana failed for ${where} (${code}).${ca} If Kibana uses a private CA, pass its certificate with --ca-cert FILE.`,
+      `TLS verification of Kibana failed for ${where} (${code}).${ca}`,
       options,
     );
   }
+  const https =
+    url.protocol === "http:"
+      ? " If Kibana serves HTTPS on this port, use https:// in the URL."
+      : "";
   return new KibanaConnectionError(
-    `the connection to Kibana failed for ${where} (${code}): Kibana or a proxy closed it before responding. Check Kibana's health, then rerun; the deploy converges.`,
+    `the connection to Kibana failed for ${where} (${code}): the connection closed before a response.${https} Check Kibana's health and any proxy in between.`,
     options,
   );
 }
@@ -141,7 +153,7 @@ export function responseError(
       );
     default:
       return new KibanaResponseError(
-        `Kibana failed ${where} with HTTP ${response.status}: ${message}. Retry later; a rerun converges to the plan.`,
+        `Kibana failed ${where} with HTTP ${response.status}: ${message}. Retry later.`,
         response.status,
         url.href,
         message,

@@ -13,8 +13,16 @@ import {
   credentialHint,
   type KibanaConnection,
 } from "./connection.js";
-import { classifyNetworkError, responseError } from "./client-errors.js";
-import { KibanaConnectionError, KibanaTimeoutError } from "./errors.js";
+import {
+  classifyNetworkError,
+  networkErrorCode,
+  responseError,
+} from "./client-errors.js";
+import {
+  KibanaConnectionError,
+  KibanaResponseError,
+  KibanaTimeoutError,
+} from "./errors.js";
 
 /** Bounded retry policy: delay = min(max, base * 2^attempt) or Retry-After. */
 export interface RetryPolicy {
@@ -32,8 +40,12 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
+/** Default time to wait for a connection, the headers and each body chunk. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Options of the client; tests shorten the timeouts and delays. */
 export interface KibanaClientOptions {
+  /** Per-request timeout in milliseconds; default DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
   retry?: RetryPolicy;
   /** Writes one progress or debug line to stderr. */
@@ -68,6 +80,8 @@ export interface KibanaResponse {
 export class KibanaClient {
   /** Number of HTTP requests sent, retries included. */
   requestCount = 0;
+  /** Per-request timeout in milliseconds. */
+  readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
@@ -77,7 +91,8 @@ export class KibanaClient {
     readonly connection: KibanaConnection,
     private readonly options: KibanaClientOptions = {},
   ) {
-    const timeout = options.timeoutMs ?? 30_000;
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = timeout;
     const ca = connection.caCert
       ? [...rootCertificates, connection.caCert]
       : undefined;
@@ -122,6 +137,7 @@ export class KibanaClient {
    */
   async send(req: KibanaRequest): Promise<KibanaResponse> {
     const url = this.urlFor(req.path, req.query, req.spaceless);
+    const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
       const outcome = await this.attempt(req, url);
       const retryable = this.isRetryable(req, outcome);
@@ -131,21 +147,33 @@ export class KibanaClient {
         throw responseError(req.method, url, outcome, this.connection);
       }
       const delay = this.delayFor(attempt, outcome);
-      if (delay === undefined) {
-        throw responseError(
-          req.method,
-          url,
-          outcome as KibanaResponse,
-          this.connection,
-        );
-      }
-      const reason =
-        outcome instanceof Error ? outcome.message : `HTTP ${outcome.status}`;
+      if (delay === undefined)
+        throw this.retryAfterTooLong(req, url, outcome as KibanaResponse);
+      const elapsed = ((Date.now() - started) / 1000).toFixed(1);
       this.log(
-        `retrying ${req.method} ${url.pathname} in ${delay} ms (attempt ${attempt + 2} of ${this.retry.retries + 1}) after ${reason}`,
+        `retrying ${req.method} ${url.pathname} in ${delay} ms after ${shortReason(outcome)} (attempt ${attempt + 2} of ${this.retry.retries + 1}, ${elapsed} s elapsed)`,
       );
       await this.sleep(delay);
     }
+  }
+
+  private retryAfterTooLong(
+    req: KibanaRequest,
+    url: URL,
+    response: KibanaResponse,
+  ): KibanaResponseError {
+    const error = responseError(req.method, url, response, this.connection);
+    const seconds = Math.ceil(
+      (parseRetryAfter(response.headers["retry-after"]) ?? 0) / 1000,
+    );
+    const limit = this.retry.maxRetryAfterMs / 1000;
+    return new KibanaResponseError(
+      `Kibana asked to wait ${seconds} s before retrying ${req.method} ${url.origin}${url.pathname} (HTTP ${response.status}), longer than the ${limit} s this tool waits. Rerun later.`,
+      response.status,
+      url.href,
+      error instanceof KibanaResponseError ? error.kibanaMessage : "",
+      response.text,
+    );
   }
 
   private async attempt(
@@ -170,7 +198,13 @@ export class KibanaClient {
       }
       return { status: response.statusCode, text, headers: response.headers };
     } catch (error) {
-      return classifyNetworkError(error, req.method, url, this.connection);
+      return classifyNetworkError(
+        error,
+        req.method,
+        url,
+        this.connection,
+        this.timeoutMs,
+      );
     }
   }
 
@@ -224,6 +258,14 @@ export class KibanaClient {
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+function shortReason(outcome: KibanaResponse | Error): string {
+  if (!(outcome instanceof Error)) return `HTTP ${outcome.status}`;
+  const code = networkErrorCode(outcome.cause);
+  if (outcome instanceof KibanaTimeoutError)
+    return `a timeout (${code ?? "no response"})`;
+  return `a failed connection (${code ?? "closed"})`;
 }
 
 function isTransient(error: Error): boolean {

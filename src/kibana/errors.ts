@@ -78,7 +78,16 @@ export class DeployIncompleteError extends KibanaError {
     readonly applied: string[],
     readonly failed: { ruleId: string; message: string }[],
     readonly notAttempted: string[],
+    /** Rules whose write timed out and that the read-back did not find. */
+    readonly unknown: string[] = [],
+    /** Message of the request that stopped the writes, if one did. */
+    readonly requestError?: string,
+    /** The full report, for `deploy --json`. */
+    readonly report?: unknown,
   ) {
     super(message);
   }
 }
+
+/** Kibana sent a 2xx response whose body lacks what the API documents. */
+export class KibanaUnexpectedResponseError extends KibanaResponseError {}

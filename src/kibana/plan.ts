@@ -44,8 +44,23 @@ export type PlanStep =
       /** True with --force: the drifted rule is overwritten. */
       overwrite: boolean;
     }
-  | { action: "delete"; ruleId: string; name: string; remoteId: string }
-  | { action: "orphan"; ruleId: string; name: string; remoteId: string };
+  | {
+      action: "delete";
+      ruleId: string;
+      name: string;
+      remoteId: string;
+      /** True when the rule was changed in Kibana since the last deploy. */
+      drifted: boolean;
+    }
+  | {
+      /** A managed rule gone from the rules folder that the deploy keeps. */
+      action: "orphan";
+      ruleId: string;
+      name: string;
+      remoteId: string;
+      /** True when the rule was changed in Kibana since the last deploy. */
+      drifted: boolean;
+    };
 
 export interface DeployPlan {
   steps: PlanStep[];
@@ -164,8 +179,7 @@ export function deployHash(rule: Record<string, unknown>): string {
 /** Returns the hash recorded in a remote rule's meta, if any. */
 export function recordedHash(rule: RemoteRule): string | undefined {
   const record = rule.meta?.[META_KEY] as
-    | { deployed_sha256?: unknown }
-    | undefined;
+    { deployed_sha256?: unknown } | undefined;
   return typeof record?.deployed_sha256 === "string"
     ? record.deployed_sha256
     : undefined;
@@ -247,14 +261,51 @@ export function planDeploy(
   for (const rule of remote) {
     if (localIds.has(rule.rule_id) || !(rule.tags ?? []).includes(MANAGED_TAG))
       continue;
-    const base = { ruleId: rule.rule_id, name: rule.name, remoteId: rule.id };
+    const drifted = recordedHash(rule) !== deployHash(rule);
+    const base = {
+      ruleId: rule.rule_id,
+      name: rule.name,
+      remoteId: rule.id,
+      drifted,
+    };
+    // Deleting an edited rule loses more than overwriting it, so it also needs --force.
+    const remove = options.prune && (!drifted || options.force);
     steps.push(
-      options.prune
-        ? { action: "delete", ...base }
-        : { action: "orphan", ...base },
+      remove ? { action: "delete", ...base } : { action: "orphan", ...base },
     );
   }
   return { steps };
+}
+
+/** A built rule whose version is lower than the version in Kibana. */
+export interface VersionRegression {
+  ruleId: string;
+  local: number;
+  remote: number;
+}
+
+/** Lists the built rules whose version is lower than Kibana's copy. */
+export function findVersionRegressions(
+  local: readonly KibanaRule[],
+  remote: readonly RemoteRule[],
+): VersionRegression[] {
+  const remoteById = new Map(remote.map((rule) => [rule.rule_id, rule]));
+  return local.flatMap((rule) => {
+    const version = remoteById.get(rule.rule_id)?.version;
+    return typeof version === "number" && version > rule.version
+      ? [{ ruleId: rule.rule_id, local: rule.version, remote: version }]
+      : [];
+  });
+}
+
+/**
+ * True when the step is a rule changed in Kibana that the deploy leaves
+ * alone: a drifted update without --force, or with --prune a drifted
+ * delete without --force.
+ */
+export function isDriftLeftAlone(step: PlanStep, prune: boolean): boolean {
+  if (step.action === "drift") return !step.overwrite;
+  return prune && step.action === "orphan" && step.drifted;
 }
 
 /** True when the plan writes anything to Kibana. */

@@ -170,16 +170,21 @@ export function validateRuleBody(body: unknown): RuleIssue[] {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
         value: valueAt(body, [...issue.path, key]),
-        problem: "unknown field",
+        problem: "unknown field with the value",
         fix: "Remove it or fix its spelling; Kibana drops unknown fields.",
       }));
     }
     const field = String(issue.path[0] ?? "");
+    const value = valueAt(body, issue.path);
+    const message = `${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
     return [
       {
         path: formatPath(issue.path) || "(body)",
-        value: valueAt(body, issue.path),
-        problem: `${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}, got`,
+        value,
+        problem:
+          value === undefined && issue.code === "invalid_type"
+            ? "required field is missing"
+            : `${message}, got`,
         fix: fixes[field] ?? "Fix the value to match Kibana's rule schema.",
       },
     ];

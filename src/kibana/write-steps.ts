@@ -5,7 +5,7 @@
  */
 import { BULK_ACTION_MAX_IDS, bulkDeleteRules, importRules } from "./api.js";
 import type { KibanaClient } from "./client.js";
-import { KibanaError } from "./errors.js";
+import { KibanaError, KibanaTimeoutError } from "./errors.js";
 import { chunkNdjson } from "./ndjson.js";
 import { bodyToDeploy, type DeployPlan, type PlanStep } from "./plan.js";
 import { MANAGED_TAG } from "./rule.js";
@@ -15,6 +15,8 @@ export interface RuleFailure {
   ruleId: string;
   action: string;
   message: string;
+  /** True when the write request timed out, so Kibana may still apply it. */
+  timedOut?: boolean;
 }
 
 /** Progress output of the write steps. */
@@ -98,6 +100,7 @@ export async function importSteps(
           ruleId: step.ruleId,
           action: step.action,
           message: `request failed: ${error.message}`,
+          ...(error instanceof KibanaTimeoutError ? { timedOut: true } : {}),
         });
     }
   }
@@ -146,6 +149,7 @@ export async function deleteSteps(
           ruleId: step.ruleId,
           action: "delete",
           message: `request failed: ${error.message}`,
+          ...(error instanceof KibanaTimeoutError ? { timedOut: true } : {}),
         });
     }
   }

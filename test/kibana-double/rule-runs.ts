@@ -196,17 +196,30 @@ export class RuleRuns {
   }
 }
 
+/** The spaces of the double and the rule store of each. */
+export interface SpaceRegistry {
+  /** Ids of the spaces the Spaces API lists. */
+  spaces: Set<string>;
+  stores: Map<string, RuleStore>;
+  newStore: () => RuleStore;
+}
+
+const spaceNotFound: [number, unknown] = [
+  404,
+  { statusCode: 404, error: "Not Found", message: "Not Found" },
+];
+
 /**
- * Handles `POST /api/spaces/space` and `DELETE /api/spaces/space/<id>`,
- * with Kibana's 409 and 404 responses. `stores` holds one rule store per space.
+ * Handles `POST /api/spaces/space`, `GET /api/spaces/space/<id>` and
+ * `DELETE /api/spaces/space/<id>`, with Kibana's 409 and 404 responses.
  */
 export function routeSpaces(
   method: string,
   path: string,
   body: string,
-  stores: Map<string, RuleStore>,
-  newStore: () => RuleStore,
+  registry: SpaceRegistry,
 ): [number, unknown] {
+  const { spaces, stores } = registry;
   if (method === "POST" && path === "/api/spaces/space") {
     const space = JSON.parse(body || "{}") as { id?: string; name?: string };
     const id = String(space.id ?? "");
@@ -221,7 +234,7 @@ export function routeSpaces(
         },
       ];
     }
-    if (stores.has(id)) {
+    if (spaces.has(id)) {
       return [
         409,
         {
@@ -231,19 +244,23 @@ export function routeSpaces(
         },
       ];
     }
-    stores.set(id, newStore());
+    spaces.add(id);
+    if (!stores.has(id)) stores.set(id, registry.newStore());
     return [200, { id, name: space.name, disabledFeatures: [] }];
   }
   const match = /^\/api\/spaces\/space\/([^/]+)$/.exec(path);
+  const id = decodeURIComponent(match?.[1] ?? "");
+  if (method === "GET" && match) {
+    if (!spaces.has(id)) return spaceNotFound;
+    return [
+      200,
+      { id, name: id === "default" ? "Default" : id, disabledFeatures: [] },
+    ];
+  }
   if (method === "DELETE" && match) {
-    const id = decodeURIComponent(match[1] ?? "");
-    if (id === "default" || !stores.delete(id)) {
-      return [
-        404,
-        { statusCode: 404, error: "Not Found", message: "Not Found" },
-      ];
-    }
+    if (id === "default" || !spaces.delete(id)) return spaceNotFound;
+    stores.delete(id);
     return [204, ""];
   }
-  return [404, { statusCode: 404, error: "Not Found", message: "Not Found" }];
+  return spaceNotFound;
 }

@@ -60,7 +60,9 @@ export type Fault =
       match?: RequestMatch;
       times?: number;
     }
-  | { kind: "delay"; ms: number; match?: RequestMatch; times?: number };
+  | { kind: "delay"; ms: number; match?: RequestMatch; times?: number }
+  /** Never responds; the client's timeout must end the request. */
+  | { kind: "hang"; match?: RequestMatch; times?: number };
 
 export interface LoggedRequest {
   method: string;
@@ -73,7 +75,10 @@ export class KibanaDouble {
   readonly requests: LoggedRequest[] = [];
   /** Rule runs: scripted execution summaries and received manual runs. */
   readonly runs = new RuleRuns();
+  /** Rule stores per space id, made on first use as Kibana does for any id. */
   private readonly stores = new Map<string, RuleStore>();
+  /** Spaces that exist in the Spaces API. */
+  private readonly spaces = new Set<string>();
   private readonly faults: Fault[] = [];
   private server?: Server;
   private readonly options: Required<Pick<DoubleOptions, "version">> &
@@ -82,8 +87,10 @@ export class KibanaDouble {
   constructor(options: DoubleOptions = {}) {
     this.options = { version: "9.1.0", apiKey: "test-api-key", ...options };
     const major = Number(this.options.version.split(".")[0]);
-    for (const space of ["default", ...(options.spaces ?? [])])
+    for (const space of ["default", ...(options.spaces ?? [])]) {
+      this.spaces.add(space);
       this.stores.set(space, new RuleStore(major));
+    }
   }
 
   get url(): string {
@@ -91,8 +98,14 @@ export class KibanaDouble {
     return `${this.options.tls ? "https" : "http"}://127.0.0.1:${address.port}`;
   }
 
+  /** Returns the rules of a space, which may be one the Spaces API does not list. */
   store(space = "default"): RuleStore {
-    return this.stores.get(space)!;
+    let store = this.stores.get(space);
+    if (!store) {
+      store = new RuleStore(Number(this.options.version.split(".")[0]));
+      this.stores.set(space, store);
+    }
+    return store;
   }
 
   addFault(fault: Fault): void {
@@ -163,6 +176,7 @@ export class KibanaDouble {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === "hang") return;
     if (fault?.kind === "delay")
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
     const reply = (
@@ -209,26 +223,32 @@ export class KibanaDouble {
     if (path.startsWith("/api/spaces/space")) {
       const major = Number(this.options.version.split(".")[0]);
       const newStore = () => new RuleStore(major);
-      return reply(...routeSpaces(method, path, body.toString("utf8"), this.stores, newStore));
+      return reply(
+        ...routeSpaces(method, path, body.toString("utf8"), {
+          spaces: this.spaces,
+          stores: this.stores,
+          newStore,
+        }),
+      );
     }
-    const store = this.stores.get(space);
-    if (!store)
-      return reply(404, {
-        statusCode: 404,
-        error: "Not Found",
-        message: `Saved object [space/${space}] not found`,
-      });
+    // Kibana skips the space check on API requests, so rule APIs answer in
+    // a space that does not exist, as if it were empty.
+    const store = this.store(space);
     const request = { method, path, body: body.toString("utf8") };
-    const [status, payload] = this.runs.route(this.options.version, store, request, () =>
-      routeRequest(
-        this.options,
-        store,
-        method,
-        path,
-        url.searchParams,
-        req.headers["content-type"] ?? "",
-        body,
-      ),
+    const [status, payload] = this.runs.route(
+      this.options.version,
+      store,
+      request,
+      () =>
+        routeRequest(
+          this.options,
+          store,
+          method,
+          path,
+          url.searchParams,
+          req.headers["content-type"] ?? "",
+          body,
+        ),
     );
     if (fault?.kind === "drop") {
       entry.status = -1;

@@ -1,5 +1,6 @@
 import type { LookupFunction } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigurationError } from "../../src/errors.js";
 import { getKibanaVersion } from "../../src/kibana/api.js";
 import { KibanaClient } from "../../src/kibana/client.js";
 import {
@@ -94,8 +95,10 @@ describe("deploy faults", () => {
       io,
     );
     expect(report.applied).toHaveLength(2);
-    expect(logs).toContain(
-      `retrying POST /api/detection_engine/rules/_import in 1000 ms (attempt 2 of 4) after HTTP 429`,
+    const retries = logs.filter((line) => line.startsWith("retrying"));
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatch(
+      /^retrying POST \/api\/detection_engine\/rules\/_import in 1000 ms after HTTP 429 \(attempt 2 of 4, \d+\.\d s elapsed\)$/,
     );
   });
 
@@ -126,8 +129,9 @@ describe("deploy faults", () => {
     expect(error.failed.map((item) => item.ruleId)).toEqual(
       rules().map((rule) => rule.rule_id),
     );
-    expect(error.message.split("\n").slice(0, 2)).toEqual([
+    expect(error.message.split("\n").slice(0, 3)).toEqual([
       "deploy incomplete: 1 of 3 planned changes were applied.",
+      `A write request failed, so later writes were not attempted: Kibana failed POST ${kibana.url}/api/detection_engine/rules/_import with HTTP 500: injected HTTP 500. Retry later.`,
       `  applied: create ${kibanaRule(3).rule_id}`,
     ]);
     expect(error.message).toContain(
@@ -141,32 +145,34 @@ describe("deploy faults", () => {
   });
 
   it("times out on slow answers", async () => {
+    // The double never answers, so only the client's timeout ends the wait.
     kibana.addFault({
-      kind: "delay",
-      ms: 1_000,
-      times: 10,
+      kind: "hang",
+      times: 2,
       match: { pathIncludes: "/api/status" },
     });
     const error = await failure(
-      deploy(apiKeyConnection(kibana.url), rules(), {}, { timeoutMs: 100 }),
+      deploy(
+        apiKeyConnection(kibana.url),
+        rules(),
+        {},
+        { timeoutMs: 1_000, retry: { ...fastRetry, retries: 1 } },
+      ),
     );
     expect(error).toBeInstanceOf(KibanaTimeoutError);
     expect(error.message).toBe(
-      `Kibana sent no response in time for GET ${kibana.url}/api/status (UND_ERR_HEADERS_TIMEOUT). Check that Kibana is healthy, then rerun; the deploy converges.`,
+      `Kibana sent no response within 1 s for GET ${kibana.url}/api/status (UND_ERR_HEADERS_TIMEOUT). Check that Kibana is healthy, or raise --timeout SECONDS.`,
     );
+    expect(kibana.writes()).toEqual([]);
   });
 
   it("recovers from one slow answer", async () => {
-    kibana.addFault({
-      kind: "delay",
-      ms: 500,
-      match: { pathIncludes: "/api/status" },
-    });
+    kibana.addFault({ kind: "hang", match: { pathIncludes: "/api/status" } });
     const { report } = await deploy(
       apiKeyConnection(kibana.url),
       rules(),
       {},
-      { timeoutMs: 200 },
+      { timeoutMs: 1_000 },
     );
     expect(report.applied).toHaveLength(2);
   });
@@ -248,13 +254,18 @@ describe("KibanaClient errors", () => {
     );
   });
 
-  it("explains an unknown space", async () => {
+  it("rejects an unknown space", async () => {
     const error = await failure(
       deploy(apiKeyConnection(kibana.url, "test-api-key", "nope"), rules()),
     );
+    expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toBe(
-      `Kibana found nothing at GET ${kibana.url}/s/nope/api/detection_engine/rules/_find (HTTP 404): Saved object [space/nope] not found. The space "nope" does not exist: check --space or KIBANA_SPACE.`,
+      `--space: the space "nope" does not exist in Kibana at ${kibana.url}. Check the space id, or create the space in Kibana first.`,
     );
+    expect(kibana.requests.map((request) => request.path)).toEqual([
+      "/api/status",
+      "/api/spaces/space/nope",
+    ]);
   });
 
   it("reports Kibana's 409 message", async () => {

@@ -50,13 +50,13 @@ describe("validateRuleBody", () => {
       {
         path: "timestamp_override",
         value: undefined,
-        problem: "invalid input: expected string, received undefined, got",
+        problem: "required field is missing",
         fix: "Name a date field such as event.ingested.",
       },
       {
         path: "timestamp_overide",
         value: "event.ingested",
-        problem: "unknown field",
+        problem: "unknown field with the value",
         fix: "Remove it or fix its spelling; Kibana drops unknown fields.",
       },
     ]);
