@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { fileURLToPath } from "node:url";
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { DetectionsError, InputError } from "./errors.js";
 import { type CommandContext, ExitCode } from "./cli/context.js";
@@ -25,6 +25,12 @@ const projectRoot = path.resolve(
   "..",
 );
 
+/** Returns the version from package.json. */
+function packageVersion(): string {
+  const text = readFileSync(path.join(projectRoot, "package.json"), "utf8");
+  return String((JSON.parse(text) as { version?: unknown }).version);
+}
+
 /** Builds the commander program with every command registered. */
 export function createProgram(context: CommandContext): Command {
   const program = new Command("detections")
@@ -33,6 +39,7 @@ export function createProgram(context: CommandContext): Command {
         "and verify that they fire.",
     )
     .option("--debug", "print stack traces and request lines", false)
+    .version(packageVersion(), "--version", "print the version and exit")
     .showHelpAfterError()
     .exitOverride();
   program.hook("preAction", (command) => {

@@ -1,15 +1,81 @@
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { exportRules, getKibanaVersion } from "../kibana/api.js";
-import type { ConnectionOptions } from "../kibana/connection.js";
+import { InputError } from "../errors.js";
+import {
+  checkSpaceExists,
+  exportRules,
+  getKibanaVersion,
+} from "../kibana/api.js";
 import { parseNdjson } from "../kibana/ndjson.js";
 import { type CommandContext, ExitCode } from "./context.js";
-import { addConnectionOptions, connect } from "./deploy.js";
+import {
+  addConnectionOptions,
+  connect,
+  type KibanaCommandOptions,
+} from "./kibana-options.js";
 
-interface ExportCommandOptions extends ConnectionOptions {
+interface ExportCommandOptions extends KibanaCommandOptions {
   ruleId?: string[];
   out: string;
+}
+
+/** Checks the output path before any request; `-` means stdout. */
+function checkOutPath(out: string, file: string): void {
+  if (out === "-") return;
+  const dir = path.dirname(file);
+  const folder = statSync(dir, { throwIfNoEntry: false });
+  if (!folder?.isDirectory())
+    throw new InputError(
+      `--out ${out}: the folder ${dir} does not exist. Create it first or pass a path in an existing folder.`,
+    );
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    throw new InputError(
+      `--out ${out}: is a folder. Pass a file name such as ${path.join(out, "rules.ndjson")}.`,
+    );
+}
+
+/** Returns the requested rule_ids without repeats; rejects option names. */
+function ruleIds(values: string[] | undefined): string[] {
+  const ids = [...new Set(values ?? [])];
+  const option = ids.find((id) => id.startsWith("-"));
+  if (option)
+    throw new InputError(
+      `--rule-id: ${JSON.stringify(option)} is an option, not a rule_id. Give --rule-id at least one rule_id, such as --rule-id ID --out FILE.`,
+    );
+  return ids;
+}
+
+async function runExport(
+  options: ExportCommandOptions,
+  context: CommandContext,
+): Promise<void> {
+  const ids = ruleIds(options.ruleId);
+  const out = path.resolve(context.root, options.out);
+  checkOutPath(options.out, out);
+  const client = connect(options, context);
+  try {
+    await getKibanaVersion(client);
+    await checkSpaceExists(client);
+    const ndjson = await exportRules(client, ids);
+    const url = client.urlFor("/api/detection_engine/rules/_export").href;
+    const document = parseNdjson(ndjson, url);
+    const count = document.rules.length;
+    const noun = count === 1 ? "rule" : "rules";
+    if (options.out === "-") {
+      process.stdout.write(ndjson);
+      context.log(`exported ${count} ${noun} to stdout`);
+    } else {
+      writeFileSync(out, ndjson);
+      context.out(`exported ${count} ${noun} to ${options.out}`);
+    }
+    const missing = document.summary?.missing_rules ?? [];
+    for (const rule of missing)
+      context.log(`not found in Kibana: rule_id ${rule.rule_id}`);
+    if (missing.length > 0) context.setExitCode(ExitCode.checkFailed);
+  } finally {
+    await client.close();
+  }
 }
 
 /** Registers `detections export`. */
@@ -27,27 +93,11 @@ export function registerExportCommand(
       "--rule-id <ids...>",
       "rule_ids to export (default: every rule in the space)",
     )
-    .requiredOption("--out <file>", "NDJSON file to write");
-  addConnectionOptions(command).action(
-    async (options: ExportCommandOptions) => {
-      const client = connect(options, context);
-      try {
-        await getKibanaVersion(client);
-        const ndjson = await exportRules(client, options.ruleId ?? []);
-        const url = client.urlFor("/api/detection_engine/rules/_export").href;
-        const document = parseNdjson(ndjson, url);
-        const out = path.resolve(context.root, options.out);
-        writeFileSync(out, ndjson);
-        context.out(
-          `exported ${document.rules.length} rules to ${options.out}`,
-        );
-        const missing = document.summary?.missing_rules ?? [];
-        for (const rule of missing)
-          context.log(`not found in Kibana: rule_id ${rule.rule_id}`);
-        if (missing.length > 0) context.setExitCode(ExitCode.checkFailed);
-      } finally {
-        await client.close();
-      }
-    },
+    .requiredOption(
+      "--out <file>",
+      "NDJSON file to write, or - for stdout (required)",
+    );
+  addConnectionOptions(command).action((options: ExportCommandOptions) =>
+    runExport(options, context),
   );
 }

@@ -1,13 +1,30 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { planAgainstKibana } from "../kibana/apply.js";
-import type { ConnectionOptions } from "../kibana/connection.js";
-import type { DeployPlan, FieldChange, PlanStep } from "../kibana/plan.js";
+import {
+  type DeployPlan,
+  type FieldChange,
+  isDriftLeftAlone,
+  type PlanStep,
+} from "../kibana/plan.js";
 import type { CommandContext } from "./context.js";
-import { addConnectionOptions, connect, readBuiltRules } from "./deploy.js";
+import { readBuiltRules } from "./deploy.js";
+import {
+  addConnectionOptions,
+  connect,
+  type KibanaCommandOptions,
+} from "./kibana-options.js";
+import { formatChange } from "./plan-diff.js";
 
-export interface PlanCommandOptions extends ConnectionOptions {
+export interface PlanCommandOptions extends KibanaCommandOptions {
   rules: string;
+  prune: boolean;
+  force: boolean;
+  json: boolean;
+}
+
+/** How the plan was made: with --prune, and as JSON or text. */
+interface PlanFormat {
   prune: boolean;
   json: boolean;
 }
@@ -21,11 +38,21 @@ const actions = [
   "orphan",
 ] as const;
 
-function counts(plan: DeployPlan): Record<(typeof actions)[number], number> {
+function counts(
+  plan: DeployPlan,
+  prune: boolean,
+): Record<(typeof actions)[number], number> {
   const result = Object.fromEntries(
     actions.map((action) => [action, 0]),
   ) as Record<(typeof actions)[number], number>;
   for (const step of plan.steps) result[step.action] += 1;
+  // A drifted rule that --prune keeps counts as drift, not as an orphan.
+  for (const step of plan.steps) {
+    if (step.action === "orphan" && isDriftLeftAlone(step, prune)) {
+      result.orphan -= 1;
+      result.drift += 1;
+    }
+  }
   return result;
 }
 
@@ -34,30 +61,28 @@ export function planSummary(
   plan: DeployPlan,
   version: string,
   space: string,
+  prune: boolean,
 ): string {
-  const c = counts(plan);
+  const c = counts(plan, prune);
   return `Kibana ${version}, space ${space}: ${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.delete} to delete, ${c.drift} drifted, ${c.orphan} not in the rules folder`;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? "(none)";
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
 function changeLines(changes: FieldChange[]): string[] {
-  return changes.map(
-    (change) =>
-      `    ${change.field}: ${show(change.before)} -> ${show(change.after)}`,
-  );
+  return changes.flatMap(formatChange);
 }
 
-function stepLines(step: PlanStep): string[] {
+function stepLines(step: PlanStep, prune: boolean): string[] {
   const head = `${step.action.padEnd(9)} ${step.ruleId}  ${step.name}`;
   switch (step.action) {
     case "create":
     case "unchanged":
-    case "delete":
       return [head];
+    case "delete":
+      return step.drifted
+        ? [
+            `${head}  (changed in Kibana since the last deploy; --force deletes it)`,
+          ]
+        : [head];
     case "update":
       return [head, ...changeLines(step.changes)];
     case "drift":
@@ -66,6 +91,10 @@ function stepLines(step: PlanStep): string[] {
         ...changeLines(step.changes),
       ];
     case "orphan":
+      if (isDriftLeftAlone(step, prune))
+        return [
+          `${"drift".padEnd(9)} ${step.ruleId}  ${step.name}  (not in the rules folder, but changed in Kibana since the last deploy; left alone without --force)`,
+        ];
       return [
         `${head}  (managed rule not in the rules folder; --prune deletes it)`,
       ];
@@ -77,29 +106,32 @@ export function formatPlan(
   plan: DeployPlan,
   version: string,
   space: string,
-  json: boolean,
+  format: PlanFormat,
 ): string[] {
-  if (json) {
+  const { prune } = format;
+  if (format.json) {
     const steps = plan.steps.map((step) => ({
       action: step.action,
       rule_id: step.ruleId,
       name: step.name,
       ...("changes" in step ? { changes: step.changes } : {}),
       ...(step.action === "drift" ? { overwrite: step.overwrite } : {}),
+      ...("drifted" in step ? { drifted: step.drifted } : {}),
     }));
+    const summary = counts(plan, prune);
     return [
       JSON.stringify(
-        { kibana_version: version, space, summary: counts(plan), steps },
+        { kibana_version: version, space, summary, steps },
         null,
         2,
       ),
     ];
   }
   return [
-    planSummary(plan, version, space),
+    planSummary(plan, version, space, prune),
     ...plan.steps
       .filter((step) => step.action !== "unchanged")
-      .flatMap(stepLines),
+      .flatMap((step) => stepLines(step, prune)),
   ];
 }
 
@@ -115,10 +147,19 @@ export function registerPlanCommand(
         "what deploy would change: create, update (with a field diff), unchanged, " +
         "drift and, with --prune, delete. Writes nothing.",
     )
-    .option("--rules <dir>", "folder of built rules", "kibana")
+    .option(
+      "--rules <dir>",
+      "folder of built rules that detections build wrote",
+      "kibana",
+    )
     .option(
       "--prune",
       "plan deletes for managed rules gone from the rules folder",
+      false,
+    )
+    .option(
+      "--force",
+      "plan as deploy --force would: overwrite or delete drifted rules, allow lower versions",
       false,
     )
     .option("--json", "print the plan as one JSON document", false);
@@ -128,14 +169,10 @@ export function registerPlanCommand(
     try {
       const { plan, version } = await planAgainstKibana(client, local, {
         prune: options.prune,
-        force: false,
+        force: options.force,
       });
-      for (const line of formatPlan(
-        plan,
-        version.text,
-        client.connection.space ?? "default",
-        options.json,
-      ))
+      const space = client.connection.space ?? "default";
+      for (const line of formatPlan(plan, version.text, space, options))
         context.out(line);
     } finally {
       await client.close();

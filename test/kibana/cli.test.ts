@@ -181,8 +181,14 @@ describe("detections deploy", () => {
     const result = await detections(["deploy", "--rules", rulesDir]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `error: ${path.join(rulesDir, "rule_1.json")}: risk_score: too big: expected number to be <=100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).\n`,
+      [
+        "error: 1 problem in the built rules; nothing was sent to Kibana:",
+        `  ${path.join(rulesDir, "rule_1.json")}: risk_score: too big: expected number to be <=100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).`,
+        "Fix the Sigma rules and rebuild with detections build.",
+        "",
+      ].join("\n"),
     );
+    expect(kibana.requests).toEqual([]);
   });
 });
 
@@ -200,7 +206,7 @@ describe("detections export", () => {
       "--out",
       out,
     ]);
-    expect(result.stdout).toBe(`exported 1 rules to ${out}\n`);
+    expect(result.stdout).toBe(`exported 1 rule to ${out}\n`);
     const document = parseNdjson(readFileSync(out, "utf8"), out);
     expect(document.rules.map((rule) => rule.rule_id)).toEqual([
       kibanaRule(2).rule_id,
