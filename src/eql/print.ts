@@ -210,7 +210,7 @@ function needsParentheses(expr: Expr, parent: number): boolean {
 function flatBody(expr: Expr): string {
   switch (expr.kind) {
     case "literal":
-      return printLiteral(expr.value);
+      return printLiteral(expr.value, expr.decimal === true);
     case "field":
       return printFieldPath(expr.path, expr.optional);
     case "and":
@@ -244,13 +244,16 @@ function flatBody(expr: Expr): string {
   }
 }
 
-function printLiteral(value: EqlValue): string {
+function printLiteral(value: EqlValue, decimal: boolean): string {
   if (value === null) return "null";
   if (typeof value === "string") return quoteString(value);
   if (typeof value === "boolean") return String(value);
   if (!Number.isFinite(value)) {
     throw new RangeError(`EQL has no literal for the number ${value}`);
   }
+  // A decimal literal keeps its point: `4.0 / 3` divides as a double in
+  // Elasticsearch, while `4 / 3` is integer division.
+  if (decimal && Number.isInteger(value)) return `${value}.0`;
   return String(value);
 }
 

@@ -141,6 +141,10 @@ describe("printEql", () => {
     );
   });
 
+  it("keeps the point of decimals", () => {
+    const query = "process where x == 4.0 / 3 and y == 4 / 3";
+    expect(printEql(parseEql(query))).toBe(query);
+  });
   it("prints sequences with keys, runs and until", () => {
     const stage = (category: string, runs = 1, missing = false) => ({
       category,
