@@ -35,6 +35,8 @@ export function classifyNetworkError(
   url: URL,
   connection: KibanaConnection,
   timeoutMs = 30_000,
+  /** True before Kibana has sent any response on this client. */
+  firstContact = false,
 ): KibanaConnectionError | KibanaTimeoutError {
   const code = networkErrorCode(error) ?? "unknown";
   const where = `${method} ${url.origin}${url.pathname}`;
@@ -72,8 +74,9 @@ export function classifyNetworkError(
       options,
     );
   }
+  // An HTTPS port closes a plain HTTP connection without a response.
   const https =
-    url.protocol === "http:"
+    url.protocol === "http:" && firstContact
       ? " If Kibana serves HTTPS on this port, use https:// in the URL."
       : "";
   return new KibanaConnectionError(

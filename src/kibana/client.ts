@@ -82,6 +82,8 @@ export class KibanaClient {
   requestCount = 0;
   /** Per-request timeout in milliseconds. */
   readonly timeoutMs: number;
+  /** True once Kibana has sent any response. */
+  private responded = false;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
   private readonly log: (line: string) => void;
@@ -191,6 +193,7 @@ export class KibanaClient {
         dispatcher: this.dispatcher,
       });
       const text = await response.body.text();
+      this.responded = true;
       if (this.options.debug) {
         this.log(
           `<-- ${response.statusCode} ${req.method} ${url.href} (${Date.now() - started} ms)`,
@@ -204,6 +207,7 @@ export class KibanaClient {
         url,
         this.connection,
         this.timeoutMs,
+        !this.responded,
       );
     }
   }

@@ -61,8 +61,16 @@ export type Fault =
       times?: number;
     }
   | { kind: "delay"; ms: number; match?: RequestMatch; times?: number }
-  /** Never responds; the client's timeout must end the request. */
-  | { kind: "hang"; match?: RequestMatch; times?: number };
+  /**
+   * Never responds, so the client's timeout must end the request;
+   * `afterHandling` applies the request first.
+   */
+  | {
+      kind: "hang";
+      afterHandling?: boolean;
+      match?: RequestMatch;
+      times?: number;
+    };
 
 export interface LoggedRequest {
   method: string;
@@ -176,7 +184,7 @@ export class KibanaDouble {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === "hang") return;
+    if (fault?.kind === "hang" && !fault.afterHandling) return;
     if (fault?.kind === "delay")
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
     const reply = (
@@ -255,6 +263,7 @@ export class KibanaDouble {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === "hang") return;
     reply(status, payload);
   }
 

@@ -5,6 +5,8 @@ import {
   comparableRule,
   deployHash,
   diffRules,
+  findVersionRegressions,
+  isDriftLeftAlone,
   META_KEY,
   planDeploy,
   planWrites,
@@ -123,6 +125,50 @@ describe("planDeploy", () => {
     expect(plan.steps.map((step) => [step.action, step.ruleId])).toEqual([
       ["unchanged", kibanaRule(1).rule_id],
       ["delete", kibanaRule(2).rule_id],
+    ]);
+  });
+
+  it("keeps drifted rules on prune", () => {
+    const edited = remoteOf(2, { query: 'process where process.name == "x"' });
+    const plan = planDeploy([kibanaRule(1)], [remoteOf(1), edited], {
+      ...options,
+      prune: true,
+    });
+    expect(plan.steps[1]).toEqual({
+      action: "orphan",
+      ruleId: kibanaRule(2).rule_id,
+      name: kibanaRule(2).name,
+      remoteId: "object-2",
+      drifted: true,
+    });
+    expect(isDriftLeftAlone(plan.steps[1]!, true)).toBe(true);
+    expect(planWrites(plan)).toBe(false);
+  });
+
+  it("deletes drifted rules with force", () => {
+    const edited = remoteOf(2, { severity: "critical" });
+    const plan = planDeploy([], [edited], { prune: true, force: true });
+    expect(plan.steps).toEqual([
+      {
+        action: "delete",
+        ruleId: kibanaRule(2).rule_id,
+        name: kibanaRule(2).name,
+        remoteId: "object-2",
+        drifted: true,
+      },
+    ]);
+  });
+});
+
+describe("findVersionRegressions", () => {
+  it("lists lower local versions", () => {
+    const local = [
+      kibanaRule(1, { version: 1 }),
+      kibanaRule(2, { version: 3 }),
+    ];
+    const remote = [remoteOf(1, { version: 2 }), remoteOf(2, { version: 3 })];
+    expect(findVersionRegressions(local, remote)).toEqual([
+      { ruleId: kibanaRule(1).rule_id, local: 1, remote: 2 },
     ]);
   });
 });
