@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { InputError } from "../errors.js";
 import {
   checkSpaceExists,
@@ -35,22 +35,20 @@ function checkOutPath(out: string, file: string): void {
     );
 }
 
-/** Returns the requested rule_ids without repeats; rejects option names. */
-function ruleIds(values: string[] | undefined): string[] {
-  const ids = [...new Set(values ?? [])];
-  const option = ids.find((id) => id.startsWith("-"));
-  if (option)
-    throw new InputError(
-      `--rule-id: ${JSON.stringify(option)} is an option, not a rule_id. Give --rule-id at least one rule_id, such as --rule-id ID --out FILE.`,
+/** Collects --rule-id values; rejects an option name taken as a value. */
+function collectRuleId(value: string, previous: string[] = []): string[] {
+  if (value.startsWith("-"))
+    throw new InvalidArgumentError(
+      `${JSON.stringify(value)} is an option, not a rule_id. Give at least one rule_id, such as --rule-id ID --out FILE.`,
     );
-  return ids;
+  return previous.includes(value) ? previous : [...previous, value];
 }
 
 async function runExport(
   options: ExportCommandOptions,
   context: CommandContext,
 ): Promise<void> {
-  const ids = ruleIds(options.ruleId);
+  const ids = options.ruleId ?? [];
   const out = path.resolve(context.root, options.out);
   checkOutPath(options.out, out);
   const client = connect(options, context);
@@ -92,6 +90,7 @@ export function registerExportCommand(
     .option(
       "--rule-id <ids...>",
       "rule_ids to export (default: every rule in the space)",
+      collectRuleId,
     )
     .requiredOption(
       "--out <file>",
