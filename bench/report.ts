@@ -151,6 +151,9 @@ export function describeRun(
     `live heap (MiB)        ${counts}`,
     ...tableLines(liveHeap, small.events, full.events),
     "",
+    `alerts at ${full.events} events: ` +
+      `two mofcomp rules ${runsOf(measurements, "two-rules")[0]!.matches}, ` +
+      `50 Sigma rules ${runsOf(measurements, "fifty-rules")[0]!.matches}`,
     `sequences returned     ${pad(small.matches, 10)} ${pad(full.matches, 10)}`,
   ];
   return { text: lines.join("\n") + "\n", results };

@@ -5,7 +5,7 @@
  * convert and compile, in file name order.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EqlQuery } from "../src/eql/ast.js";
 import { EqlVerificationError } from "../src/eql/errors.js";
@@ -33,7 +33,14 @@ export function isPhaseName(value: unknown): value is PhaseName {
 
 /** Project root, from bench/build/bench/ where the compiled file runs. */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const sigmaRulesDirectory = join(root, "../shared/data/sigmahq/rules");
+// SHARED_DATA_DIR, when set, names the shared reference data folder, as in
+// the tests. A relative value is resolved from the project root.
+const sharedDataDirectory = resolve(
+  root,
+  process.env.SHARED_DATA_DIR || "../shared/data",
+);
+/** SigmaHQ rules that the fifty-rules phase converts. */
+export const sigmaRulesDirectory = join(sharedDataDirectory, "sigmahq/rules");
 
 /** Number of SigmaHQ rules that phase (3) evaluates. */
 export const sigmaRuleCount = 50;

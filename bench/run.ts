@@ -12,7 +12,7 @@
  *                    [--keep-file] [--cpu-prof-dir DIR]
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,11 @@ import { parseArgs, promisify } from "node:util";
 import { generateEvents } from "./generate.js";
 import type { PhaseResult } from "./phase.js";
 import { describeRun, mergeResults, type Measurements } from "./report.js";
-import type { PhaseName } from "./rule-set.js";
+import {
+  type PhaseName,
+  sigmaRuleCount,
+  sigmaRulesDirectory,
+} from "./rule-set.js";
 
 const runFile = promisify(execFile);
 const phaseScript = fileURLToPath(new URL("./phase.js", import.meta.url));
@@ -126,8 +130,26 @@ async function measure(file: string, options: Options): Promise<Measurements> {
   return { timed, small, sequence };
 }
 
+async function isDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await stat(directory)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
+  // Checked before the events are generated, which takes a while.
+  if (!(await isDirectory(sigmaRulesDirectory))) {
+    process.stderr.write(
+      `error: ${sigmaRulesDirectory}: SigmaHQ rules not found. The ` +
+        `fifty-rules phase converts the first ${sigmaRuleCount} of them. Set ` +
+        "SHARED_DATA_DIR to the folder that contains sigmahq/rules/.\n",
+    );
+    process.exitCode = 2;
+    return;
+  }
   const directory = await mkdtemp(join(tmpdir(), "mofcomp-bench-"));
   const file = join(directory, "events.ndjson");
   try {
