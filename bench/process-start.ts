@@ -77,6 +77,7 @@ export class ProcessStartSource {
     if (random.chance(mofcompShare)) {
       return this.mofcompStart(host, user);
     }
+
     const program = this.pickProgram();
     const parentName = random.pick(program.parents);
     const parentProgram = programByName.get(parentName);
@@ -195,7 +196,7 @@ function fillUser(template: string, user: Account): string {
   return template.replaceAll("{user}", user.name);
 }
 
-/** Quotes the image path when it holds a space, as Windows shells do. */
+/** Quotes the image path when it contains a space, as Windows shells do. */
 function commandLineOf(executable: string, argumentText: string): string {
   const image = executable.includes(" ") ? `"${executable}"` : executable;
   return argumentText === "" ? image : `${image} ${argumentText}`;
