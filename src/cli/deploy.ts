@@ -2,6 +2,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -142,11 +143,39 @@ function logOrphans(plan: DeployPlan, context: CommandContext): void {
   }
 }
 
+/** Returns the file's stats, or undefined when it or a parent is missing or a file. */
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks before any request that the backup folder can be created. */
+function checkBackupDir(option: string, dir: string): void {
+  let current = dir;
+  for (;;) {
+    const stats = statOrUndefined(current);
+    if (stats) {
+      if (stats.isDirectory()) return;
+      throw new InputError(
+        `--backup ${option}: ${current} is a file, not a folder. Pass a folder for the backup file.`,
+      );
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
 async function runDeploy(
   options: DeployCommandOptions,
   context: CommandContext,
 ): Promise<void> {
   const local = readBuiltRules(path.resolve(context.root, options.rules));
+  if (options.backup)
+    checkBackupDir(options.backup, path.resolve(context.root, options.backup));
   const client = connect(options, context);
   try {
     const planned = await planAgainstKibana(client, local, {

@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from "node:fs";
+import { type Stats, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { InputError } from "../errors.js";
@@ -24,10 +24,15 @@ interface ExportCommandOptions extends KibanaCommandOptions {
 function checkOutPath(out: string, file: string): void {
   if (out === "-") return;
   const dir = path.dirname(file);
-  const folder = statSync(dir, { throwIfNoEntry: false });
+  let folder: Stats | undefined;
+  try {
+    folder = statSync(dir);
+  } catch {
+    folder = undefined;
+  }
   if (!folder?.isDirectory())
     throw new InputError(
-      `--out ${out}: the folder ${dir} does not exist. Create it first or pass a path in an existing folder.`,
+      `--out ${out}: ${dir} is not an existing folder. Create the folder first or pass a path in an existing folder.`,
     );
   if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
     throw new InputError(

@@ -122,7 +122,7 @@ export function responseError(
   switch (response.status) {
     case 401:
       return new KibanaAuthError(
-        `Kibana rejected the credentials (HTTP 401) for ${where}: ${message}. ${capitalize(credentialHint(connection.auth))}.`,
+        `Kibana rejected the credentials (HTTP 401) for ${where}: ${message}. ${capitalize(credentialHint(connection.auth))}.${apiKeyHint(connection)}`,
         401,
       );
     case 403:
@@ -163,6 +163,11 @@ export function responseError(
         response.text,
       );
   }
+}
+
+function apiKeyHint(connection: KibanaConnection): string {
+  if (connection.auth.kind !== "api_key") return "";
+  return ' An API key is the "encoded" value that Kibana shows once, the base64 of id:api_key.';
 }
 
 function capitalize(text: string): string {

@@ -89,8 +89,10 @@ export async function importSteps(
           message: importFailureMessage(error.status, error.message),
         });
       }
+      const checked =
+        errors.length > 0 ? "; the read-back checks the others" : "";
       io.log(
-        `imported ${count - errors.length} of ${count} rules (overwrite=${overwrite})`,
+        `imported ${count - errors.length} of ${count} rules (overwrite=${overwrite})${checked}`,
       );
     } catch (error) {
       if (!(error instanceof KibanaError)) throw error;

@@ -187,7 +187,7 @@ describe("detections local paths", () => {
     const result = await detections(["export", "--out", out]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `error: --out ${out}: the folder /nonexistent-folder does not exist. Create it first or pass a path in an existing folder.\n`,
+      `error: --out ${out}: /nonexistent-folder is not an existing folder. Create the folder first or pass a path in an existing folder.\n`,
     );
     expect(kibana.requests).toEqual([]);
   });
@@ -216,23 +216,26 @@ describe("detections local paths", () => {
     expect(result.stdout).toBe(`exported 1 rule to ${out}\n`);
   });
 
-  it("names an unwritable backup folder", async () => {
+  it("checks the backup folder first", async () => {
     await detections(["deploy", "--rules", rulesDir]);
     writeFileSync(
       path.join(rulesDir, "rule_1.json"),
       JSON.stringify({ ...kibanaRule(1), note: "changed" }),
     );
     const blocker = path.join(rulesDir, "version.lock.json");
+    const before = kibana.requests.length;
+    const backup = path.join(blocker, "backups");
     const result = await detections([
       "deploy",
       "--rules",
       rulesDir,
       "--backup",
-      path.join(blocker, "backups"),
+      backup,
     ]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(
-      `error: --backup ${path.join(blocker, "backups")}: cannot write the backup (ENOTDIR), so nothing was written to Kibana.`,
+    expect(result.stderr).toBe(
+      `error: --backup ${backup}: ${blocker} is a file, not a folder. Pass a folder for the backup file.\n`,
     );
+    expect(kibana.requests.length).toBe(before);
   });
 });

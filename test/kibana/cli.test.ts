@@ -159,7 +159,7 @@ describe("detections deploy", () => {
     });
     expect(result.status).toBe(3);
     expect(result.stderr).toBe(
-      `error: Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY.\n`,
+      `error: Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY. An API key is the "encoded" value that Kibana shows once, the base64 of id:api_key.\n`,
     );
   });
 

@@ -212,7 +212,7 @@ describe("KibanaClient errors", () => {
     );
     expect(error).toBeInstanceOf(KibanaAuthError);
     expect(error.message).toBe(
-      `Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY.`,
+      `Kibana rejected the credentials (HTTP 401) for GET ${kibana.url}/api/status: [security_exception]: unable to authenticate user. Check the credentials from KIBANA_API_KEY. An API key is the "encoded" value that Kibana shows once, the base64 of id:api_key.`,
     );
     expect(error.message).not.toContain("wrong-secret-key");
   });
