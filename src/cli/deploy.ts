@@ -35,7 +35,7 @@ const lockFile = path.basename(VERSION_LOCK_PATH);
 /**
  * Reads and validates the rule bodies that `detections build` wrote to
  * `dir`. Throws BuiltRulesError listing every invalid file, and InputError
- * when the folder is missing or holds no rules.
+ * when the folder is missing or contains no rules.
  */
 export function readBuiltRules(dir: string): KibanaRule[] {
   let names: string[];
@@ -82,7 +82,7 @@ function deployIo(context: CommandContext): DeployIo {
   };
 }
 
-/** The deploy report as one JSON document, for `deploy --json`. */
+/** Builds the deploy report as one JSON document, for `deploy --json`. */
 export function reportDocument(
   report: DeployReport,
   space: string,

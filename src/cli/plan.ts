@@ -23,7 +23,7 @@ export interface PlanCommandOptions extends KibanaCommandOptions {
   json: boolean;
 }
 
-/** How the plan was made: with --prune, and as JSON or text. */
+/** Output settings of a plan: made with --prune, printed as JSON or text. */
 interface PlanFormat {
   prune: boolean;
   json: boolean;

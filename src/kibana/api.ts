@@ -57,7 +57,7 @@ function parseJson<T>(text: string, what: string, url: string): T {
   }
 }
 
-/** The error for a 2xx body that lacks a field the tool needs. */
+/** Builds the error for a 2xx body that lacks a field the tool needs. */
 function unexpectedBody(
   what: string,
   url: string,
@@ -118,7 +118,7 @@ export async function getKibanaVersion(
 /**
  * Checks that the connection's space exists. Kibana does not reject rule
  * API requests to a missing space, so without this check a mistyped space
- * id would get an empty `_find` and a deploy into a space no one sees.
+ * id would get an empty `_find` and deploy into a space that the UI does not list.
  */
 export async function checkSpaceExists(client: KibanaClient): Promise<void> {
   const { space, spaceSource } = client.connection;

@@ -212,8 +212,8 @@ export async function applyPlan(
 }
 
 /**
- * Files one planned write under applied or failed. With a read-back, what
- * Kibana holds decides, so a write whose response was lost still counts as
+ * Files one planned write under applied or failed. With a read-back, the rules in
+ * Kibana decide, so a write whose response was lost still counts as
  * applied. A timed-out write that the read-back does not show is reported
  * as unknown, because Kibana may still be applying it.
  */

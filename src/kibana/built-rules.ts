@@ -57,8 +57,12 @@ function extraIssues(rule: KibanaRule): RuleIssue[] {
 
 /** Formats one issue; a value that is long or structured is left out. */
 function formatBuiltIssue(file: string, issue: RuleIssue): string {
-  const shown = JSON.stringify(issue.value);
-  if (issue.value !== undefined && shown !== undefined && shown.length <= 80)
+  const valueText = JSON.stringify(issue.value);
+  if (
+    issue.value !== undefined &&
+    valueText !== undefined &&
+    valueText.length <= 80
+  )
     return formatIssue(file, issue);
   return `${file}: ${issue.path}: ${issue.problem.replace(/, got$/, "")}. ${issue.fix}`;
 }

@@ -5,9 +5,9 @@
 import { isIP } from "node:net";
 import { ConfigurationError } from "../errors.js";
 
-/** What the URL check needs to know besides the URL text. */
+/** Context of the URL check besides the URL text. */
 export interface UrlPolicy {
-  /** Where the URL came from, such as `KIBANA_URL` or `--kibana-url`. */
+  /** Source of the URL, such as `KIBANA_URL` or `--kibana-url`. */
   source: string;
   /** True when an API key or a password will be sent. */
   sendsCredentials: boolean;
@@ -18,7 +18,7 @@ export interface UrlPolicy {
 const credentialFix =
   "Remove them from the URL and set KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD.";
 
-/** True when the text may hold a secret and must not be quoted. */
+/** True when the text may contain a secret and must not be quoted. */
 function mayHoldSecret(text: string): boolean {
   return /[@?#]/.test(text);
 }
@@ -45,7 +45,7 @@ function isLoopback(hostname: string): boolean {
   return isIP(host) === 4 && host.startsWith("127.");
 }
 
-/** Link-local and cloud metadata addresses, which hold instance credentials. */
+/** True for link-local and cloud metadata addresses, which serve instance credentials. */
 function isLinkLocalOrMetadata(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (isIP(host) === 4) return host.startsWith("169.254.");

@@ -18,7 +18,7 @@ export interface KibanaConnection {
   url: URL;
   /** Space id; undefined means the default space. */
   space?: string;
-  /** Where the space id came from, such as `--space` or `KIBANA_SPACE`. */
+  /** Source of the space id, such as `--space` or `KIBANA_SPACE`. */
   spaceSource?: string;
   auth: KibanaAuth;
   /** PEM text of an extra CA to trust, besides the system's. */
@@ -60,7 +60,7 @@ function parseConfig(text: string, source: string): ConfigFile {
   try {
     value = JSON.parse(text);
   } catch {
-    // JSON.parse quotes the text near the error, and the file holds secrets.
+    // JSON.parse quotes the text near the error, and the file contains secrets.
     throw new ConfigurationError(
       `${source}: ${describeJsonError(text)}. The Kibana config file is a JSON object with keys such as url and api_key.`,
     );
@@ -108,7 +108,7 @@ function readNamedFile(
   }
 }
 
-/** Checks that the CA file holds at least one PEM certificate and only valid ones. */
+/** Checks that the CA file contains at least one PEM certificate and only valid ones. */
 function checkCaCert(pem: string, label: string): void {
   const blocks =
     pem.match(

@@ -1,7 +1,9 @@
 /**
  * Errors of the Kibana stage: invalid rule bodies (input errors, exit 2) and
- * failures of the Kibana API (remote errors, exit 3). Messages never contain
- * credentials: callers pass URLs and headers through `redact` first.
+ * failures of the Kibana API (remote errors, exit 3). Messages contain no
+ * credentials, because the connection rejects URLs with user info, query
+ * strings or fragments, and credentials travel only in the Authorization
+ * header.
  */
 import { DetectionsError, InputError } from "../errors.js";
 

@@ -239,7 +239,7 @@ export class KibanaDouble {
         }),
       );
     }
-    // Kibana skips the space check on API requests, so rule APIs answer in
+    // Kibana skips the space check on API requests, so rule APIs respond in
     // a space that does not exist, as if it were empty.
     const store = this.store(space);
     const request = { method, path, body: body.toString("utf8") };
