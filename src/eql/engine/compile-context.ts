@@ -6,6 +6,7 @@ import type { Expr, FieldExpr } from "../ast.js";
 import { EqlVerificationError } from "../errors.js";
 import { positionOf } from "../token-stream.js";
 import { type Accessor, AccessorCache } from "./field-access.js";
+import type { FoldCache } from "./fold-cache.js";
 import type { FieldInfo, Schema, ValueType } from "./schema.js";
 import type { NumberKind, Value } from "./values.js";
 
@@ -37,6 +38,8 @@ export interface FieldReference {
   path: string;
   info: FieldInfo | undefined;
   read: Accessor;
+  /** Case folding of this field's values, shared by its tests. */
+  foldCache: FoldCache;
 }
 
 export interface CompileContext {
@@ -97,7 +100,12 @@ export function compileField(
   return {
     evaluate: read,
     type,
-    field: { path: expr.path, info, read },
+    field: {
+      path: expr.path,
+      info,
+      read,
+      foldCache: context.accessors.foldCache(expr.path),
+    },
   };
 }
 

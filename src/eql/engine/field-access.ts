@@ -4,6 +4,7 @@
  * arrays of objects, all at once. The values found are coerced to the
  * field's type, and values the index would not contain are dropped.
  */
+import { FoldCache } from "./fold-cache.js";
 import type { DynamicStrings, FieldInfo, ValueType } from "./schema.js";
 import type { Scalar, Value } from "./values.js";
 
@@ -23,6 +24,7 @@ const DEFAULT_DYNAMIC_IGNORE_ABOVE = 256;
 export class AccessorCache {
   private epoch = 0;
   private readonly accessors = new Map<string, Accessor>();
+  private readonly foldCaches = new Map<string, FoldCache>();
 
   constructor(private readonly memoize: boolean) {}
 
@@ -50,6 +52,21 @@ export class AccessorCache {
       this.accessors.set(key, accessor);
     }
     return accessor;
+  }
+
+  /** Returns the case-folding cache that the tests of `path` share. */
+  foldCache(path: string): FoldCache {
+    let cache = this.foldCaches.get(path);
+    if (cache === undefined) {
+      cache = new FoldCache();
+      this.foldCaches.set(path, cache);
+    }
+    return cache;
+  }
+
+  /** Counts the events started with `nextEvent()`; see compileRuleSet. */
+  get eventNumber(): number {
+    return this.epoch;
   }
 
   private remembering(read: Accessor): Accessor {

@@ -17,12 +17,9 @@ import { insensitiveEquals } from "./comparison.js";
 import type { Condition, Predicate, Truth } from "./condition.js";
 import { compileValue } from "./expression.js";
 import { LuceneRegExpError } from "./lucene-regexp.js";
-import {
-  regexSetTest,
-  type StringTest,
-  wildcardSetTest,
-  wildcardTest,
-} from "./patterns.js";
+import { FoldCache } from "./fold-cache.js";
+import { regexSetTest, type StringTest, wildcardTest } from "./patterns.js";
+import { wildcardSetTest } from "./wildcard-set.js";
 import { foldCase, type Scalar, scalarsOf, type Value } from "./values.js";
 
 export function compileMatch(
@@ -41,7 +38,7 @@ export function compileMatch(
   const texts = patterns.map((pattern, index) =>
     patternText(expr, expr.patterns[index]!, pattern),
   );
-  const test = stringSetTest(expr, texts);
+  const test = stringSetTest(expr, texts, value.field?.foldCache);
   return anyValueCondition(value, (scalar) =>
     typeof scalar === "string" ? test(scalar) : false,
   );
@@ -61,10 +58,14 @@ function patternText(
   );
 }
 
-function stringSetTest(expr: MatchExpr, texts: string[]): StringTest {
+function stringSetTest(
+  expr: MatchExpr,
+  texts: string[],
+  foldCache: FoldCache | undefined,
+): StringTest {
   const caseInsensitive = expr.op === ":" || expr.op.endsWith("~");
   if (!expr.op.startsWith("regex")) {
-    return wildcardSetTest(texts, caseInsensitive);
+    return wildcardSetTest(texts, caseInsensitive, foldCache);
   }
   try {
     return regexSetTest(texts, caseInsensitive);
@@ -137,7 +138,7 @@ function compileLegacyEquality(
     return { test, truth: test, script: false };
   }
   if (typeof constant.value === "string") {
-    const matcher = wildcardTest(constant.value, true);
+    const matcher = wildcardTest(constant.value, true, value.field?.foldCache);
     return anyValueCondition(value, (scalar) =>
       typeof scalar === "string" ? matcher(scalar) : false,
     );
@@ -170,7 +171,11 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
         `not ${describe(item)}`,
     );
   });
-  const member = membershipTest(constants, expr.caseInsensitive);
+  const member = membershipTest(
+    constants,
+    expr.caseInsensitive,
+    value.field?.foldCache,
+  );
   const read = value.evaluate;
   const truth: Truth = (event) => {
     const found = read(event);
@@ -200,6 +205,7 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
 function membershipTest(
   constants: Value[],
   caseInsensitive: boolean,
+  cache: FoldCache = new FoldCache(),
 ): (scalar: Scalar) => boolean {
   const strings = new Set<string>();
   const others = new Set<Scalar>();
@@ -210,7 +216,7 @@ function membershipTest(
   if (caseInsensitive) {
     return (scalar) =>
       typeof scalar === "string"
-        ? strings.has(foldCase(scalar))
+        ? strings.has(cache.fold(scalar))
         : others.has(scalar);
   }
   return (scalar) =>

@@ -4,6 +4,7 @@
  * case-sensitive or case-insensitive.
  */
 import { luceneToJsRegExpSource } from "./lucene-regexp.js";
+import { FoldCache } from "./fold-cache.js";
 import { foldCase } from "./values.js";
 
 export type StringTest = (value: string) => boolean;
@@ -11,14 +12,18 @@ export type StringTest = (value: string) => boolean;
 /**
  * Compiles a wildcard pattern. `*` matches any run of characters and `?`
  * exactly one. Every other character, backslash included, is literal,
- * because Elasticsearch EQL has no escape for `*` or `?`.
+ * because Elasticsearch EQL has no escape for `*` or `?`. A case-insensitive
+ * test folds the value with `foldCase`, through `cache` when given.
  */
 export function wildcardTest(
   pattern: string,
   caseInsensitive: boolean,
+  cache: FoldCache = new FoldCache(),
 ): StringTest {
   const wanted = caseInsensitive ? foldCase(pattern) : pattern;
-  const fold = caseInsensitive ? foldCase : (value: string) => value;
+  const fold = caseInsensitive
+    ? (value: string) => cache.fold(value)
+    : (value: string) => value;
   if (!/[*?]/.test(pattern)) return (value) => fold(value) === wanted;
   const inner = wanted.slice(1, -1);
   if (/^\*[^*?]*\*$/.test(wanted) && wanted.length >= 2) {
@@ -32,48 +37,43 @@ export function wildcardTest(
     const suffix = wanted.slice(1);
     return (value) => fold(value).endsWith(suffix);
   }
-  const source = Array.from(pattern, (char) => {
-    if (char === "*") return ".*";
-    if (char === "?") return ".";
-    return escapeRegExp(char);
-  }).join("");
-  const regexp = new RegExp(`^(?:${source})$`, caseInsensitive ? "isu" : "su");
+  const regexp = wildcardRegExp([pattern], caseInsensitive);
   return (value) => regexp.test(value);
+}
+
+/**
+ * Compiles wildcard patterns into one regular expression that matches a
+ * whole value when any pattern does. The `s` flag lets `.` match line
+ * breaks, so a pattern's leading `*` is the same as leaving it unanchored
+ * at the start, and a trailing `*` the same at the end. Dropping the `.*`
+ * with the anchor keeps the meaning and spares the matcher scanning to the
+ * end of the value and back for each alternative.
+ */
+export function wildcardRegExp(
+  patterns: string[],
+  caseInsensitive: boolean,
+): RegExp {
+  const alternatives = patterns.map((pattern) => {
+    const body = pattern.replace(/^\*+/, "").replace(/\*+$/, "");
+    const source = Array.from(body, (char) => {
+      if (char === "*") return ".*";
+      if (char === "?") return ".";
+      return escapeRegExp(char);
+    }).join("");
+    const start = /^\*/.test(pattern) ? "" : "^";
+    const end = /\*$/.test(pattern) ? "" : "$";
+    return `${start}${source}${end}`;
+  });
+  return new RegExp(
+    `(?:${alternatives.join("|")})`,
+    caseInsensitive ? "isu" : "su",
+  );
 }
 
 export function escapeRegExp(char: string): string {
   // `-` is literal outside a character class, and escaping it is a syntax
   // error under the `u` flag these expressions use.
   return /[\\^$.|?*+()[\]{}/]/.test(char) ? `\\${char}` : char;
-}
-
-/**
- * Compiles a list of wildcard patterns into one test: a set lookup when no
- * pattern has a wildcard, the single pattern's own test, or else one
- * regular expression with an alternative per pattern.
- */
-export function wildcardSetTest(
-  patterns: string[],
-  caseInsensitive: boolean,
-): StringTest {
-  if (patterns.length === 1) return wildcardTest(patterns[0]!, caseInsensitive);
-  if (patterns.every((pattern) => !/[*?]/.test(pattern))) {
-    const fold = caseInsensitive ? foldCase : (value: string) => value;
-    const wanted = new Set(patterns.map(fold));
-    return (value) => wanted.has(fold(value));
-  }
-  const alternatives = patterns.map((pattern) =>
-    Array.from(pattern, (char) => {
-      if (char === "*") return ".*";
-      if (char === "?") return ".";
-      return escapeRegExp(char);
-    }).join(""),
-  );
-  const regexp = new RegExp(
-    `^(?:${alternatives.join("|")})$`,
-    caseInsensitive ? "isu" : "su",
-  );
-  return (value) => regexp.test(value);
 }
 
 /** Compiles a list of Lucene regular expressions into one test. */
