@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { itWithSharedData, sharedDataPath } from "../shared-data.js";
 
-const SHARED_EVENTS = "../shared/data/mofcomp/events.ndjson";
-const SHARED_EXPECT = "../shared/data/mofcomp/expected.tsv";
+const SHARED_EVENTS = sharedDataPath("mofcomp", "events.ndjson");
+const SHARED_EXPECT = sharedDataPath("mofcomp", "expected.tsv");
 const FIXTURE_EXPECT = "test/fixtures/events/expected.tsv";
 const RULES = ["mofcomp_outside_system32", "mofcomp_suspicious_arguments"];
 
@@ -110,7 +111,7 @@ describe("detections verify", () => {
     );
   });
 
-  it("agrees with the shared mofcomp verdicts", () => {
+  itWithSharedData("agrees with the shared mofcomp verdicts", () => {
     const result = detections([
       "verify",
       "--events",
@@ -134,7 +135,7 @@ describe("detections verify", () => {
     }
   });
 
-  it("prints the shared table", () => {
+  itWithSharedData("prints the shared table", () => {
     const result = detections([
       "verify",
       "--events",
@@ -152,7 +153,7 @@ describe("detections verify", () => {
     );
   });
 
-  it("exits 1 on a mismatch", () => {
+  itWithSharedData("exits 1 on a mismatch", () => {
     const flipped = readFileSync(SHARED_EXPECT, "utf8").replace(
       "mofcomp-case-018\tendpoint.events.process\talert\talert",
       "mofcomp-case-018\tendpoint.events.process\talert\tno_alert",
@@ -174,7 +175,7 @@ describe("detections verify", () => {
     );
   });
 
-  it("reports null expectations without --expect", () => {
+  itWithSharedData("reports null expectations without --expect", () => {
     const result = detections(["verify", "--events", SHARED_EVENTS, "--json"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe(
@@ -208,7 +209,7 @@ describe("detections verify", () => {
     );
   });
 
-  it("places events in the given index", () => {
+  itWithSharedData("places events in the given index", () => {
     const sysmon = readFileSync(SHARED_EVENTS, "utf8")
       .split("\n")
       .filter((line) => line.includes('"mofcomp-case-069"'))

@@ -1,16 +1,20 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KNOWN_FAILURES } from "../../src/eql/conformance/known-failures.js";
 import { loadSuites } from "../../src/eql/conformance/load.js";
 import { failureKey } from "../../src/eql/conformance/report.js";
 import { type Outcome, runSuite } from "../../src/eql/conformance/suite.js";
+import {
+  describeWithSharedData,
+  hasSharedData,
+  sharedDataPath,
+} from "../shared-data.js";
 
-const SPEC_DIRECTORY = path.resolve("../shared/data/eql-spec");
+const SPEC_DIRECTORY = sharedDataPath("eql-spec");
 
-const suites = await loadSuites(SPEC_DIRECTORY);
+const suites = hasSharedData ? await loadSuites(SPEC_DIRECTORY) : [];
 const outcomes: Outcome[] = suites.flatMap((suite) => runSuite(suite));
 
-describe("Elasticsearch EQL conformance", () => {
+describeWithSharedData("Elasticsearch EQL conformance", () => {
   for (const suite of suites) {
     describe(suite.file, () => {
       for (const outcome of outcomes.filter((o) => o.file === suite.file)) {

@@ -6,7 +6,9 @@ import {
   runRuleEmbedded,
 } from "../../src/harness/embedded.js";
 import { type LoadedEvent, readEventFile } from "../../src/harness/events.js";
+import { itWithSharedData, sharedDataPath } from "../shared-data.js";
 
+const MOFCOMP_EVENTS = sharedDataPath("mofcomp", "events.ndjson");
 const INDEX = ["logs-endpoint.events.process-*", "logs-system.security-*"];
 
 function rule(query: string, index = INDEX): BuiltRule {
@@ -170,8 +172,8 @@ describe("mofcomp rules", () => {
     return parseBuiltRule(JSON.parse(readFileSync(file, "utf8")), file, key);
   };
 
-  it("ignore the Sysmon data stream", async () => {
-    const events = await readEventFile("../shared/data/mofcomp/events.ndjson");
+  itWithSharedData("ignore the Sysmon data stream", async () => {
+    const events = await readEventFile(MOFCOMP_EVENTS);
     const sysmon = events.filter((loaded) => loaded.index.includes("sysmon"));
     expect(sysmon).toHaveLength(5);
     for (const key of [
@@ -183,16 +185,19 @@ describe("mofcomp rules", () => {
     }
   });
 
-  it("alert on Sysmon events placed in a rule index", async () => {
-    const events = await readEventFile("../shared/data/mofcomp/events.ndjson", {
-      index: "logs-endpoint.events.process-default",
-    });
-    const alerted = runRuleEmbedded(
-      rulesOf("mofcomp_outside_system32"),
-      events,
-    );
-    expect(alerted.has("mofcomp-case-069")).toBe(true);
-  });
+  itWithSharedData(
+    "alert on Sysmon events placed in a rule index",
+    async () => {
+      const events = await readEventFile(MOFCOMP_EVENTS, {
+        index: "logs-endpoint.events.process-default",
+      });
+      const alerted = runRuleEmbedded(
+        rulesOf("mofcomp_outside_system32"),
+        events,
+      );
+      expect(alerted.has("mofcomp-case-069")).toBe(true);
+    },
+  );
 
   // NOTE: Defender XDR splits a quoted path at spaces, so a folder whose name
   // ends in ".mof" before a space looks like a .mof argument.

@@ -5,6 +5,7 @@ import {
   expectedVerdict,
   parseExpectations,
 } from "../../src/harness/expect.js";
+import { itWithSharedData, sharedDataPath } from "../shared-data.js";
 
 const RULES = ["mofcomp_suspicious_arguments", "mofcomp_outside_system32"];
 
@@ -55,8 +56,8 @@ describe("parseExpectations", () => {
     ]);
   });
 
-  it("reads the shared mofcomp file", () => {
-    const file = "../shared/data/mofcomp/expected.tsv";
+  itWithSharedData("reads the shared mofcomp file", () => {
+    const file = sharedDataPath("mofcomp", "expected.tsv");
     const expectations = parseExpectations(
       readFileSync(file, "utf8"),
       file,

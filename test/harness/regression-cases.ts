@@ -5,9 +5,10 @@ import {
   type RegressionCase,
 } from "../../src/harness/regression.js";
 import { ingestWinlogJson } from "../../src/harness/winlog.js";
+import { sharedDataPath } from "../shared-data.js";
 
 /** SigmaHQ's regression cases, read in place. */
-export const REGRESSION_ROOT = "../shared/data/sigmahq/regression";
+export const REGRESSION_ROOT = sharedDataPath("sigmahq", "regression");
 
 /** A regression case plus the Sigma rule text it tests. */
 export interface LoadedCase extends RegressionCase {

@@ -12,6 +12,7 @@ import {
   type RegressionCase,
 } from "../../src/harness/regression.js";
 import type { EcsDocument } from "../../src/harness/winlog.js";
+import { describeWithSharedData, hasSharedData } from "../shared-data.js";
 import { type LoadedCase, loadRegressionCases } from "./regression-cases.js";
 
 const INFO = `
@@ -132,8 +133,8 @@ describe("findCrossMatches", () => {
   });
 });
 
-describe("SigmaHQ regression events", () => {
-  const cases = loadRegressionCases();
+describeWithSharedData("SigmaHQ regression events", () => {
+  const cases = hasSharedData ? loadRegressionCases() : [];
 
   it("finds every case folder", () => {
     expect(cases).toHaveLength(84);
@@ -232,8 +233,8 @@ function runCase(loaded: LoadedCase): CaseOutcome {
   }
 }
 
-describe("SigmaHQ regression suite", () => {
-  const cases = loadRegressionCases();
+describeWithSharedData("SigmaHQ regression suite", () => {
+  const cases = hasSharedData ? loadRegressionCases() : [];
   const exceptions = readList<CaseException>(
     "test/fixtures/regression/exceptions.yml",
     ["case", "outcome", "detail", "reason"],

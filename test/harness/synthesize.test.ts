@@ -17,6 +17,11 @@ import {
   type SynthesisResult,
   type SynthesisRule,
 } from "../../src/harness/synthesize.js";
+import {
+  describeWithSharedData,
+  hasSharedData,
+  sharedDataPath,
+} from "../shared-data.js";
 
 const mofcompKeys = [
   "mofcomp_suspicious_arguments",
@@ -33,7 +38,7 @@ function builtRule(key: string): SynthesisRule {
 
 /** The first 50 SigmaHQ rules, in file name order, that convert to EQL. */
 function sigmaRules(count: number): SynthesisRule[] {
-  const directory = "../shared/data/sigmahq/rules";
+  const directory = sharedDataPath("sigmahq", "rules");
   const rules: SynthesisRule[] = [];
   for (const name of readdirSync(directory).sort()) {
     const result = convertRuleText(
@@ -171,8 +176,8 @@ describe("synthesizeEvents", () => {
     });
   });
 
-  describe("for 50 SigmaHQ rules", () => {
-    const rules = sigmaRules(50);
+  describeWithSharedData("for 50 SigmaHQ rules", () => {
+    const rules = hasSharedData ? sigmaRules(50) : [];
     const result = synthesizeEvents(rules, embeddedSynthesisEngine());
 
     it("converts 50 rules", () => {

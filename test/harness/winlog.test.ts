@@ -7,6 +7,7 @@ import {
   splitWindowsCommandLine,
   WinlogRecordError,
 } from "../../src/harness/winlog.js";
+import { itWithSharedData, sharedDataPath } from "../shared-data.js";
 
 const FIXTURES = "test/fixtures/winlog";
 
@@ -303,9 +304,12 @@ describe("ingestWinlogJson", () => {
     ]);
   });
 
-  it("reads every shared regression record", () => {
-    const folder =
-      "../shared/data/sigmahq/regression/proc_creation_win_findstr_recon_everyone";
+  itWithSharedData("reads every shared regression record", () => {
+    const folder = sharedDataPath(
+      "sigmahq",
+      "regression",
+      "proc_creation_win_findstr_recon_everyone",
+    );
     const file = `${folder}/47e4bab7-c626-47dc-967b-255608c9a920.json`;
     const result = ingestWinlogJson(readFileSync(file, "utf8"), file);
     expect(result.documents).toHaveLength(3);

@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { expect, it } from "vitest";
+import { itWithSharedData, sharedDataPath } from "../shared-data.js";
 import { describeLive } from "./stack.js";
 
 /** Runs the built CLI, as a user would, without blocking the event loop. */
@@ -60,7 +61,7 @@ describeLive("verification on a live stack", (stack) => {
     runTimeoutMs,
   );
 
-  it(
+  itWithSharedData(
     "alerts on the shared mofcomp events",
     async () => {
       const { env, elasticsearchUrl, kibanaUrl } = stack();
@@ -74,9 +75,9 @@ describeLive("verification on a live stack", (stack) => {
         "--kibana-url",
         kibanaUrl,
         "--events",
-        "../shared/data/mofcomp/events.ndjson",
+        sharedDataPath("mofcomp", "events.ndjson"),
         "--expect",
-        "../shared/data/mofcomp/expected.tsv",
+        sharedDataPath("mofcomp", "expected.tsv"),
         "--no-synthesize",
         "--wait-timeout",
         "600",

@@ -2,8 +2,9 @@
  * `npm run conformance`: runs Elasticsearch's EQL conformance suites on the
  * embedded engine and prints pass and fail counts per suite file. Exits 1
  * when a query fails that the known-failures list does not name, or when a
- * listed query passes.
+ * listed query passes. Exits 2 when the data folder does not exist.
  */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSuites } from "./load.js";
@@ -18,16 +19,34 @@ const projectRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../..",
 );
-const defaultDirectory = path.join(
+// SHARED_DATA_DIR, when set, names the shared reference data folder, as in
+// the tests. A relative value is resolved from the project root.
+const sharedDataDirectory = path.resolve(
   projectRoot,
-  "..",
-  "shared",
-  "data",
-  "eql-spec",
+  process.env.SHARED_DATA_DIR || path.join("..", "shared", "data"),
 );
+const defaultDirectory = path.join(sharedDataDirectory, "eql-spec");
+
+async function isDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await stat(directory)).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 async function main(): Promise<void> {
   const directory = process.argv[2] ?? defaultDirectory;
+  if (!(await isDirectory(directory))) {
+    console.error(
+      `error: ${directory}: EQL conformance data not found. Pass the ` +
+        "folder of Elasticsearch's EQL test data (test_queries.toml, " +
+        "test_data.json and the rest) as the first argument, or set " +
+        "SHARED_DATA_DIR to the folder that contains eql-spec/.",
+    );
+    process.exitCode = 2;
+    return;
+  }
   const suites = await loadSuites(directory);
   const summaries: SuiteSummary[] = [];
   const outcomes = suites.flatMap((suite) => {
