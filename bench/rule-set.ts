@@ -94,9 +94,7 @@ export async function loadRuleSet(
       if (stream === null) return 0;
       let alerts = 0;
       for (const rules of visibleGroups(stream)) {
-        for (const alerted of rules.matching(event)) {
-          if (alerted) alerts++;
-        }
+        alerts += rules.countMatching(event);
       }
       return alerts;
     },

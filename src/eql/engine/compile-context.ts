@@ -7,6 +7,7 @@ import { EqlVerificationError } from "../errors.js";
 import { positionOf } from "../token-stream.js";
 import { type Accessor, AccessorCache } from "./field-access.js";
 import type { FoldCache } from "./fold-cache.js";
+import type { SharedConditions } from "./shared-conditions.js";
 import type { FieldInfo, Schema, ValueType } from "./schema.js";
 import type { NumberKind, Value } from "./values.js";
 
@@ -53,6 +54,8 @@ export interface CompileContext {
    * first use when the caller gives none.
    */
   accessors?: AccessorCache;
+  /** Conditions that the queries of a rule set compile once and share. */
+  shared?: SharedConditions;
 }
 
 const STATIC_TYPES: Record<ValueType, StaticType> = {

@@ -46,7 +46,16 @@ export function compileCondition(
   return buildCondition(expr, context).test;
 }
 
+/**
+ * Compiles a condition, or returns the rule set's shared copy of it when
+ * the context has a table of shared conditions.
+ */
 export function buildCondition(expr: Expr, context: CompileContext): Condition {
+  if (context.shared === undefined) return buildOwnCondition(expr, context);
+  return context.shared.condition(expr, context, buildOwnCondition);
+}
+
+function buildOwnCondition(expr: Expr, context: CompileContext): Condition {
   switch (expr.kind) {
     case "and":
     case "or":

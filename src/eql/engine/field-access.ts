@@ -18,8 +18,8 @@ const DEFAULT_DYNAMIC_IGNORE_ABOVE = 256;
 /**
  * Field readers of one compilation, shared by every query compiled with
  * it. A memoizing cache (see compileRuleSet) remembers each reader's last
- * result until `nextEvent()`, so rules evaluated on the same event read
- * each field once.
+ * result until `nextEvent()` or another event object, so rules evaluated
+ * on the same event read each field once.
  */
 export class AccessorCache {
   private epoch = 0;
@@ -71,11 +71,15 @@ export class AccessorCache {
 
   private remembering(read: Accessor): Accessor {
     let epoch = -1;
+    let subject: unknown = undefined;
     let value: Value = null;
+    // Keyed on the event object too, so a query of the set that is called
+    // directly, without nextEvent(), still reads each new event.
     return (event) => {
-      if (epoch !== this.epoch) {
+      if (epoch !== this.epoch || event !== subject) {
         value = read(event);
         epoch = this.epoch;
+        subject = event;
       }
       return value;
     };

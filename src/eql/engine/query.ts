@@ -11,6 +11,7 @@ import { AccessorCache, fieldAccessor } from "./field-access.js";
 import { type OrderKey, orderKeyReader } from "./ordering.js";
 import { sampleQuery, sequenceQuery } from "./join-queries.js";
 import type { QueryRun } from "./results.js";
+import type { SharedConditions } from "./shared-conditions.js";
 import { ecsSchema, type Schema } from "./schema.js";
 
 export interface EngineOptions {
@@ -57,11 +58,15 @@ export function compileQuery(
   return compileWithAccessors(input, options, new AccessorCache(false));
 }
 
-/** Compiles a query whose field readers come from `accessors`. */
+/**
+ * Compiles a query whose field readers come from `accessors`, and whose
+ * repeated conditions come from `shared` when given.
+ */
 export function compileWithAccessors(
   input: EqlQuery | string,
   options: EngineOptions,
   accessors: AccessorCache,
+  shared?: SharedConditions,
 ): CompiledQuery {
   const legacy = options.legacySyntax ?? false;
   const query =
@@ -74,6 +79,7 @@ export function compileWithAccessors(
     legacy,
     referencedFields: new Set(),
     accessors,
+    shared,
   };
   const categoryField = options.categoryField ?? "event.category";
   const timestampField = options.timestampField ?? "@timestamp";

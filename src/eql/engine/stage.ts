@@ -22,15 +22,23 @@ export function compileFilter(
   const test = compileCondition(condition, context);
   if (category === "any") return test;
   const categoryTest = compileCondition(
-    {
-      kind: "compare",
-      op: "==",
-      left: { kind: "field", path: categoryField, optional: false },
-      right: { kind: "literal", value: category },
-    },
+    categoryCondition(category, categoryField),
     context,
   );
   return (event) => categoryTest(event) && test(event);
+}
+
+/** Returns the term query on the category field that a filter adds. */
+export function categoryCondition(
+  category: string,
+  categoryField: string,
+): Expr {
+  return {
+    kind: "compare",
+    op: "==",
+    left: { kind: "field", path: categoryField, optional: false },
+    right: { kind: "literal", value: category },
+  };
 }
 
 /** Join key values of an event, or undefined when it cannot join. */
