@@ -6,11 +6,16 @@ import {
   NdjsonError,
   parseNdjson,
 } from "../../src/kibana/ndjson.js";
+import {
+  describeWithSharedData,
+  hasSharedData,
+  sharedDataPath,
+} from "../shared-data.js";
 
-const samplePath = "../shared/data/kibana/export-sample.ndjson";
-const sample = readFileSync(samplePath, "utf8");
+const samplePath = sharedDataPath("kibana", "export-sample.ndjson");
+const sample = hasSharedData ? readFileSync(samplePath, "utf8") : "";
 
-describe("parseNdjson", () => {
+describeWithSharedData("parseNdjson", () => {
   const document = parseNdjson(sample, samplePath);
 
   it("reads every rule with its type", () => {
@@ -89,7 +94,7 @@ describe("parseNdjson", () => {
   });
 });
 
-describe("formatNdjson", () => {
+describeWithSharedData("formatNdjson", () => {
   it("round-trips the export sample", () => {
     const document = parseNdjson(sample, samplePath);
     expect(formatNdjson(document.objects.map((object) => object.value))).toBe(
