@@ -31,6 +31,14 @@ function packageVersion(): string {
   return String((JSON.parse(text) as { version?: unknown }).version);
 }
 
+const exitCodeHelp = `
+Exit codes:
+  0   success
+  1   a check found differences (verify mismatches, stale build, drift)
+  2   invalid input or usage (a bad rule, file, option or value)
+  3   Kibana or Elasticsearch failed, refused or could not be reached
+  70  a bug in this tool (rerun with --debug and report the output)`;
+
 /** Builds the commander program with every command registered. */
 export function createProgram(context: CommandContext): Command {
   const program = new Command("detections")
@@ -45,23 +53,26 @@ export function createProgram(context: CommandContext): Command {
   program.hook("preAction", (command) => {
     context.debug = Boolean(command.opts().debug);
   });
-  // Commands register here, one module each.
-  registerIngestCommand(program, context);
-  registerConvertCommand(program, context);
+  // Commands register here, one module each, in the order help lists them.
   registerBuildCommand(program, context);
   registerVerifyCommand(program, context);
+  registerConvertCommand(program, context);
+  registerEqlCommand(program, context);
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
   registerExportCommand(program, context);
   registerSynthesizeCommand(program, context);
-  registerEqlCommand(program, context);
+  registerIngestCommand(program, context);
+  program.addHelpText("after", exitCodeHelp);
   return program;
 }
 
 /** Maps an error to its exit code, printing what the user needs. */
 export function reportError(error: unknown, context: CommandContext): void {
   if (error instanceof CommanderError) {
-    context.setExitCode(error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput);
+    context.setExitCode(
+      error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput,
+    );
     return;
   }
   if (error instanceof DetectionsError) {
