@@ -6,12 +6,13 @@
  * so other jobs on the machine skew it less than wall-clock time; both are
  * reported. Peak RSS and live heap are taken at two event counts, to show
  * whether memory grows with the input. Prints a report and merges the
- * figures into bench/results.json.
+ * figures into bench/results.json. Then runs the deploy benchmark
+ * (deploy.ts), which adds its figures under "deploy".
  *
  *   npm run bench -- [--events N] [--small-events N] [--runs N] [--seed N]
- *                    [--keep-file] [--cpu-prof-dir DIR]
+ *                    [--keep-file] [--cpu-prof-dir DIR] [--deploy-rules N]
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,7 @@ import {
 
 const runFile = promisify(execFile);
 const phaseScript = fileURLToPath(new URL("./phase.js", import.meta.url));
+const deployScript = fileURLToPath(new URL("./deploy.js", import.meta.url));
 const resultsPath = fileURLToPath(
   new URL("../../results.json", import.meta.url),
 );
@@ -41,6 +43,7 @@ interface Options {
   seed: number;
   keepFile: boolean;
   cpuProfileDir: string | undefined;
+  deployRules: number;
 }
 
 function readOptions(): Options {
@@ -52,6 +55,7 @@ function readOptions(): Options {
       seed: { type: "string", default: "20260105" },
       "keep-file": { type: "boolean", default: false },
       "cpu-prof-dir": { type: "string" },
+      "deploy-rules": { type: "string", default: "1000" },
     },
   });
   const options: Options = {
@@ -61,11 +65,13 @@ function readOptions(): Options {
     seed: Number(values.seed),
     keepFile: values["keep-file"] ?? false,
     cpuProfileDir: values["cpu-prof-dir"],
+    deployRules: Number(values["deploy-rules"]),
   };
   const counts = [
     ["--events", options.events],
     ["--small-events", options.smallEvents],
     ["--runs", options.runs],
+    ["--deploy-rules", options.deployRules],
   ] as const;
   for (const [flag, value] of counts) {
     if (!Number.isInteger(value) || value < 1) {
@@ -130,6 +136,23 @@ async function measure(file: string, options: Options): Promise<Measurements> {
   return { timed, small, sequence };
 }
 
+/**
+ * Runs the deploy benchmark in its own process, with its output shown as
+ * it comes. Returns its exit code: 1 when a request target was missed.
+ */
+function runDeployBenchmark(rules: number): Promise<number> {
+  process.stderr.write(`deploy benchmark with ${rules} rules\n`);
+  const child = spawn(
+    process.execPath,
+    [deployScript, "--rules", String(rules)],
+    { stdio: "inherit" },
+  );
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
 async function isDirectory(directory: string): Promise<boolean> {
   try {
     return (await stat(directory)).isDirectory();
@@ -159,7 +182,9 @@ async function main(): Promise<void> {
     const report = describeRun(generated, measurements);
     process.stdout.write(report.text);
     await mergeResults(resultsPath, report.results);
-    process.stdout.write(`\nwrote ${resultsPath}\n`);
+    process.stdout.write(`\nwrote ${resultsPath}\n\n`);
+    const deployExit = await runDeployBenchmark(options.deployRules);
+    if (deployExit !== 0) process.exitCode = deployExit;
   } finally {
     if (options.keepFile) {
       process.stderr.write(`kept ${file}\n`);
