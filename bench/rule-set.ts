@@ -90,7 +90,7 @@ export async function loadRuleSet(
     names: groups.flatMap((group) => group.names),
     countAlerts(event: unknown): number {
       if (groups.length === 0) return 0;
-      const stream = dataStreamOf(event as EcsDocument);
+      const stream = streamOf(event as EcsDocument);
       if (stream === null) return 0;
       let alerts = 0;
       for (const rules of visibleGroups(stream)) {
@@ -99,6 +99,39 @@ export async function loadRuleSet(
       return alerts;
     },
   };
+}
+
+/**
+ * Returns what dataStreamOf returns, faster for the shape every generated
+ * event has: a `data_stream` object with three non-empty strings and no
+ * dotted `data_stream.*` keys beside it. Other shapes go to dataStreamOf.
+ */
+function streamOf(document: EcsDocument): string | null {
+  const fields = document.data_stream as Record<string, unknown> | undefined;
+  if (
+    typeof fields === "object" &&
+    fields !== null &&
+    !Array.isArray(fields) &&
+    !Object.hasOwn(document, "data_stream.type") &&
+    !Object.hasOwn(document, "data_stream.dataset") &&
+    !Object.hasOwn(document, "data_stream.namespace") &&
+    Object.hasOwn(fields, "type") &&
+    Object.hasOwn(fields, "dataset") &&
+    Object.hasOwn(fields, "namespace")
+  ) {
+    const { type, dataset, namespace } = fields;
+    if (
+      typeof type === "string" &&
+      typeof dataset === "string" &&
+      typeof namespace === "string" &&
+      type !== "" &&
+      dataset !== "" &&
+      namespace !== ""
+    ) {
+      return `${type}-${dataset}-${namespace}`;
+    }
+  }
+  return dataStreamOf(document);
 }
 
 interface RuleGroup {
