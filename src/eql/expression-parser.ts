@@ -18,8 +18,10 @@ const MATCH_OPERATORS = new Set([":", "like", "like~", "regex", "regex~"]);
 
 export function parseExpression(stream: TokenStream): Expr {
   const first = stream.peek();
+  stream.enter(first);
   const operands = [parseAnd(stream)];
   while (stream.accept("or")) operands.push(parseAnd(stream));
+  stream.leave();
   if (operands.length === 1) return operands[0]!;
   return stream.mark({ kind: "or", operands }, first);
 }
@@ -35,7 +37,10 @@ function parseAnd(stream: TokenStream): Expr {
 function parseNot(stream: TokenStream): Expr {
   const start = stream.peek();
   if (stream.accept("not")) {
-    return stream.mark({ kind: "not", operand: parseNot(stream) }, start);
+    stream.enter(start);
+    const operand = parseNot(stream);
+    stream.leave();
+    return stream.mark({ kind: "not", operand }, start);
   }
   if (start.kind === "identifier" && stream.isAt("of", 1)) {
     stream.fail(
@@ -116,14 +121,19 @@ function legacyEquality(
 function parseAdditive(stream: TokenStream): Expr {
   const start = stream.peek();
   let left = parseMultiplicative(stream);
+  let levels = 0;
   while (
     stream.isAt("+") ||
     (stream.isAt("-") && !isLegacyMissingStage(stream))
   ) {
+    // Each operator of a chain deepens the left-nested tree by one level.
+    stream.enter();
+    levels++;
     const op = stream.next().value as "+" | "-";
     const right = parseMultiplicative(stream);
     left = stream.mark({ kind: "arithmetic", op, left, right }, start);
   }
+  stream.leave(levels);
   return left;
 }
 
@@ -135,19 +145,31 @@ function isLegacyMissingStage(stream: TokenStream): boolean {
 function parseMultiplicative(stream: TokenStream): Expr {
   const start = stream.peek();
   let left = parseUnary(stream);
+  let levels = 0;
   while (stream.isAt("*") || stream.isAt("/") || stream.isAt("%")) {
+    stream.enter();
+    levels++;
     const op = stream.next().value as "*" | "/" | "%";
     const right = parseUnary(stream);
     left = stream.mark({ kind: "arithmetic", op, left, right }, start);
   }
+  stream.leave(levels);
   return left;
 }
 
 function parseUnary(stream: TokenStream): Expr {
   const start = stream.peek();
-  if (stream.accept("+")) return parseUnary(stream);
-  if (!stream.accept("-")) return parsePredicated(stream);
-  const operand = parseUnary(stream);
+  if (stream.isAt("+") || stream.isAt("-")) {
+    stream.enter(start);
+    const sign = stream.next().value;
+    const operand = parseUnary(stream);
+    stream.leave();
+    return sign === "+" ? operand : negate(stream, operand, start);
+  }
+  return parsePredicated(stream);
+}
+
+function negate(stream: TokenStream, operand: Expr, start: Token): Expr {
   if (operand.kind === "literal" && typeof operand.value === "number") {
     const negated: LiteralExpr = { kind: "literal", value: -operand.value };
     if (operand.decimal) negated.decimal = true;

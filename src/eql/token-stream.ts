@@ -13,6 +13,14 @@ export interface ParseOptions {
   legacySyntax?: boolean;
 }
 
+/**
+ * Maximum nesting of one query: parentheses, function calls, `not`, signs
+ * and chained arithmetic operators each add a level. The limit keeps the
+ * recursive parser, printer and evaluator far from the end of the stack;
+ * it is this tool's limit, not one of Elasticsearch.
+ */
+export const MAX_EQL_DEPTH = 200;
+
 const nodePositions = new WeakMap<object, SourcePosition>();
 
 /** Returns where the parser read a syntax-tree node, if it did. */
@@ -24,6 +32,7 @@ export function positionOf(node: object): SourcePosition | undefined {
 export class TokenStream {
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   constructor(
     text: string,
@@ -72,6 +81,22 @@ export class TokenStream {
   fail(reason: string, at: Token | SourcePosition = this.peek()): never {
     const position = "position" in at ? at.position : at;
     throw new EqlSyntaxError(position, reason);
+  }
+
+  /** Opens one level of nesting at `at`; raises past MAX_EQL_DEPTH. */
+  enter(at: Token = this.peek()): void {
+    this.depth++;
+    if (this.depth <= MAX_EQL_DEPTH) return;
+    this.fail(
+      `expression nested too deeply: more than ${MAX_EQL_DEPTH} levels of ` +
+        "parentheses, function calls, not and operators; flatten the query",
+      at,
+    );
+  }
+
+  /** Closes `levels` levels of nesting opened with enter(). */
+  leave(levels = 1): void {
+    this.depth -= levels;
   }
 
   /** Records where `node` starts and returns it. */

@@ -16,6 +16,13 @@ interface Token {
 const keywords = new Set(["and", "or", "not", "of", "them", "all", "any"]);
 
 /**
+ * Maximum nesting of parentheses and `not` in one condition. Deeper
+ * conditions are rejected before any recursive step can exhaust the stack;
+ * SigmaHQ rules nest at most a few levels.
+ */
+export const MAX_CONDITION_DEPTH = 100;
+
+/**
  * Parses `text` into a condition tree. Throws SigmaRuleError on a syntax
  * error and UnsupportedFeatureError on an aggregation (`| count() > 5`).
  */
@@ -50,6 +57,7 @@ function tokenize(text: string, location: SourceLocation): Token[] {
 
 class ConditionParser {
   private position = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -93,9 +101,13 @@ class ConditionParser {
   }
 
   private parseNot(): SigmaCondition {
-    if (this.isKeyword(this.peek(), "not")) {
+    const token = this.peek();
+    if (this.isKeyword(token, "not")) {
       this.position++;
-      return { kind: "not", operand: this.parseNot() };
+      this.enter(token);
+      const operand = this.parseNot();
+      this.depth--;
+      return { kind: "not", operand };
     }
     return this.parsePrimary();
   }
@@ -103,9 +115,11 @@ class ConditionParser {
   private parsePrimary(): SigmaCondition {
     const token = this.next();
     if (token.kind === "(") {
+      this.enter(token);
       const inner = this.parseOr();
       const close = this.next();
       if (close.kind !== ")") this.fail(close, "expected `)`");
+      this.depth--;
       return inner;
     }
     if (token.kind !== "word") this.fail(token, "expected a search identifier");
@@ -132,6 +146,19 @@ class ConditionParser {
       quantity: quantity.text.toLowerCase() === "all" ? "all" : "1",
       pattern: lower === "them" ? "them" : target.text,
     };
+  }
+
+  /** Counts one level of nesting opened by `token`, within the maximum. */
+  private enter(token: Token): void {
+    this.depth++;
+    if (this.depth <= MAX_CONDITION_DEPTH) return;
+    throw new SigmaRuleError(
+      this.location,
+      `condition nested too deeply: more than ${MAX_CONDITION_DEPTH} ` +
+        `levels of parentheses and \`not\` at column ${token.column}`,
+      "Flatten the condition, for example with `1 of` or `all of` over " +
+        "several search identifiers",
+    );
   }
 
   private peek(): Token {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { convertSigmaRule } from "../../src/eql/from-sigma.js";
 import { parseEql } from "../../src/eql/parser.js";
+import { compileQuery } from "../../src/eql/engine/index.js";
 import { parseSigmaRule } from "../../src/sigma/parse.js";
 import { SigmaRuleError, UnsupportedFeatureError } from "../../src/sigma/errors.js";
 
@@ -209,5 +210,35 @@ detection:
       "rule.yml:8: detection.selection.CommandLine|cidr: modifier cidr does not apply to process.command_line, a string field. " +
         "Use modifier cidr only on ip fields",
     );
+  });
+});
+
+describe("convertSigmaRule at the nesting limit", () => {
+  const rule = (condition: string): string =>
+    `${header}detection:
+    sel:
+        Image|endswith: '\\mofcomp.exe'
+    other:
+        CommandLine|contains: '.mof'
+    condition: ${condition}
+`;
+  const event = {
+    event: { category: ["process"], type: ["start"] },
+    host: { os: { type: "windows" } },
+    process: { executable: "C:\\Windows\\mofcomp.exe", command_line: "x.mof" },
+  };
+
+  it("converts nested parentheses and not to parseable EQL", () => {
+    // 50 levels of "not (" make 100 levels, the maximum Sigma accepts.
+    const condition = `${"not (sel and ".repeat(49)}not (other${")".repeat(50)}`;
+    const text = convertText(rule(condition));
+    expect(parseEql(text).kind).toBe("event");
+    // The innermost not is false, and each outer level flips it: 50 levels.
+    expect(compileQuery(text).matches(event)).toBe(true);
+  });
+  it("cancels a chain of 100 not", () => {
+    const text = convertText(rule(`${"not ".repeat(100)}sel`));
+    expect(text).toBe(convertText(rule("sel")));
+    expect(compileQuery(text).matches(event)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EventQuery, Expr, SequenceQuery } from "../../src/eql/ast.js";
 import { EqlSyntaxError } from "../../src/eql/errors.js";
 import { parseEql, positionOf } from "../../src/eql/parser.js";
+import { MAX_EQL_DEPTH } from "../../src/eql/token-stream.js";
 
 function condition(text: string): Expr {
   const query = parseEql(`any where ${text}`);
@@ -355,6 +356,41 @@ describe("parseEql errors", () => {
   it("reports errors on later lines", () => {
     expect(errorOf("process where\n  a ==\n  ")).toBe(
       "line 3:3: mismatched input end of query, expected an expression",
+    );
+  });
+});
+
+describe("parseEql nesting limit", () => {
+  const nested = (depth: number): string =>
+    `any where ${"(".repeat(depth)}true${")".repeat(depth)}`;
+
+  it("accepts parentheses within the limit", () => {
+    expect(condition(`${"(".repeat(MAX_EQL_DEPTH - 1)}true${")".repeat(MAX_EQL_DEPTH - 1)}`)).toEqual(literal(true));
+  });
+  it("rejects 3000 nested parentheses", () => {
+    expect(errorOf(nested(3000))).toBe(
+      "line 1:211: expression nested too deeply: more than 200 levels of " +
+        "parentheses, function calls, not and operators; flatten the query",
+    );
+  });
+  it("rejects a long chain of not", () => {
+    expect(errorOf(`any where ${"not ".repeat(5000)}true`)).toMatch(
+      /^line 1:\d+: expression nested too deeply: more than 200 levels/,
+    );
+  });
+  it("rejects a long chain of signs", () => {
+    expect(errorOf(`any where 1 == ${"- ".repeat(5000)}1`)).toMatch(
+      /^line 1:\d+: expression nested too deeply/,
+    );
+  });
+  it("rejects a long arithmetic chain", () => {
+    expect(errorOf(`any where 1 == ${Array(5000).fill("1").join(" + ")}`)).toMatch(
+      /^line 1:\d+: expression nested too deeply/,
+    );
+  });
+  it("rejects deeply nested function calls", () => {
+    expect(errorOf(`any where ${"length(".repeat(3000)}"a"${")".repeat(3000)} > 0`)).toMatch(
+      /^line 1:\d+: expression nested too deeply/,
     );
   });
 });

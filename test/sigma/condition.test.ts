@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCondition } from "../../src/sigma/condition.js";
+import { MAX_CONDITION_DEPTH, parseCondition } from "../../src/sigma/condition.js";
 
 const where = { file: "r.yml", line: 9, path: "detection.condition" };
 const ref = (name: string) => ({ kind: "ref", name });
@@ -60,6 +60,25 @@ describe("parseCondition", () => {
   it("rejects of without a pattern", () => {
     expect(() => parseCondition("1 of", where)).toThrow(
       'r.yml:9: detection.condition: invalid condition "1 of": expected `them` or an identifier pattern after `of` at column 5, found the end.',
+    );
+  });
+});
+
+describe("parseCondition nesting limit", () => {
+  const nested = (depth: number): string => `${"(".repeat(depth)}a${")".repeat(depth)}`;
+
+  it("accepts the maximum depth", () => {
+    expect(parseCondition(nested(MAX_CONDITION_DEPTH), where)).toEqual(ref("a"));
+  });
+  it("rejects deeper parentheses", () => {
+    expect(() => parseCondition(nested(5000), where)).toThrow(
+      "r.yml:9: detection.condition: condition nested too deeply: more than 100 levels of parentheses and `not` at column 101. " +
+        "Flatten the condition, for example with `1 of` or `all of` over several search identifiers",
+    );
+  });
+  it("rejects a long chain of not", () => {
+    expect(() => parseCondition(`${"not ".repeat(5000)}a`, where)).toThrow(
+      "r.yml:9: detection.condition: condition nested too deeply: more than 100 levels of parentheses and `not` at column 401. ",
     );
   });
 });

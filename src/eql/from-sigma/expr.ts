@@ -39,7 +39,12 @@ export function or(operands: Expr[]): Expr {
   return flat.length === 1 ? flat[0]! : { kind: "or", operands: flat };
 }
 
+/**
+ * Negates an expression. A double negation cancels, which is also true in EQL's
+ * three-valued logic, so a chain of Sigma `not`s adds no depth.
+ */
 export function not(operand: Expr): Expr {
+  if (operand.kind === "not") return operand.operand;
   return { kind: "not", operand };
 }
 
