@@ -161,6 +161,19 @@ function checkCombinations(item: SigmaDetectionItem, modifiers: SigmaModifier[])
       "Keep one of contains, startswith and endswith",
     );
   }
+  // Offset fragments are trimmed base64 that only match inside a longer
+  // value, so Sigma allows base64offset only with contains after it.
+  if (
+    has("base64offset") &&
+    modifiers.indexOf("contains") < modifiers.indexOf("base64offset")
+  ) {
+    const field = item.field ?? "";
+    throw modifierError(
+      item,
+      'modifier "base64offset" needs "contains" after it',
+      `Write the item as ${field}|base64offset|contains`,
+    );
+  }
   for (const flag of ["i", "m", "s"] as const) {
     if (has(flag) && (!has("re") || modifiers.indexOf(flag) < modifiers.indexOf("re"))) {
       throw modifierError(

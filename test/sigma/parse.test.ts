@@ -195,6 +195,16 @@ describe("parseSigmaRule", () => {
       'rules/test.yml:18: detection.selection.Image|contains|base64: invalid value "*\\\\mofcomp.exe*" for modifier "base64": encoding a wildcard is not possible. Put contains, startswith or endswith after base64, or escape the wildcard with a backslash',
     ],
     [
+      "rejects base64offset without contains",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "CommandLine|base64offset: 'abc'"),
+      'rules/test.yml:18: detection.selection.CommandLine|base64offset: modifier "base64offset" needs "contains" after it. Write the item as CommandLine|base64offset|contains',
+    ],
+    [
+      "rejects contains before base64offset",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "CommandLine|contains|base64offset: 'abc'"),
+      'rules/test.yml:18: detection.selection.CommandLine|contains|base64offset: modifier "base64offset" needs "contains" after it. Write the item as CommandLine|base64offset|contains',
+    ],
+    [
       "rejects a search that is a number",
       valid.replace("    selection:\n        Image|endswith: '\\mofcomp.exe'", "    selection:\n        - [1, 2]"),
       "rules/test.yml:17: detection.selection: invalid search [[1,2]]. Write a search as a map of fields to values, a list of such maps, or a list of keywords",
