@@ -51,11 +51,15 @@ export function printExprFlat(expr: Expr): string {
   return flat(expr, 0);
 }
 
+const ESCAPED_CHARACTER = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u;
+
 /**
  * Quotes a string as an EQL string literal. Backslash, double quote, line
  * feed, carriage return and tab get their short escapes. Other control
- * characters get `\u{XX}`, which Elasticsearch's EQL lexer reads as a code
- * point of 2 to 8 hex digits.
+ * characters, invisible format characters (Unicode category Cf, such as a
+ * zero-width space or a right-to-left override) and the line and paragraph
+ * separators get `\u{XX}`, which Elasticsearch's EQL lexer reads as a code
+ * point of 2 to 8 hex digits. A reader then sees the value as it is.
  */
 export function quoteString(value: string): string {
   let quoted = '"';
@@ -66,7 +70,7 @@ export function quoteString(value: string): string {
     else if (char === "\n") quoted += "\\n";
     else if (char === "\r") quoted += "\\r";
     else if (char === "\t") quoted += "\\t";
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+    else if (ESCAPED_CHARACTER.test(char)) {
       quoted += `\\u{${code.toString(16).toUpperCase().padStart(2, "0")}}`;
     } else quoted += char;
   }

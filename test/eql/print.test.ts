@@ -17,6 +17,24 @@ describe("quoteString", () => {
   it("escapes other control characters", () => {
     expect(quoteString("\u0000\u000b\u001f\u007f\u0085")).toBe('"\\u{00}\\u{0B}\\u{1F}\\u{7F}\\u{85}"');
   });
+  it("escapes invisible format characters", () => {
+    expect(quoteString("a\u200b\u202e\u2066\ufeff\u{e0001}b")).toBe(
+      '"a\\u{200B}\\u{202E}\\u{2066}\\u{FEFF}\\u{E0001}b"',
+    );
+  });
+  it("escapes line and paragraph separators", () => {
+    expect(quoteString("\u2028\u2029")).toBe('"\\u{2028}\\u{2029}"');
+  });
+  it("round-trips format characters", () => {
+    const value = "a\x01\x1b\u200b\u202e\u2028\u{e0001}";
+    const query = parseEql(`any where x == ${quoteString(value)}`);
+    expect(query.kind === "event" && query.condition).toEqual({
+      kind: "compare",
+      op: "==",
+      left: { kind: "field", path: "x", optional: false },
+      right: { kind: "literal", value },
+    });
+  });
   it("keeps other characters", () => {
     expect(quoteString("Système – ?*")).toBe('"Système – ?*"');
   });
