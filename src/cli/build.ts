@@ -93,7 +93,7 @@ function readRuleSources(
     return {
       key: path.basename(name, ".yml"),
       file: displayPath(file, context),
-      text: readFileSync(file, "utf8"),
+      text: readFileSync(file),
     };
   });
 }

@@ -59,7 +59,9 @@ function runConvert(target: string, options: ConvertOptions, context: CommandCon
 }
 
 function convertOneFile(file: string, options: ConvertOptions, context: CommandContext): void {
-  const result = convertRuleText(readRule(file), path.relative(context.root, file) || file);
+  const relative = path.relative(context.root, file);
+  const shown = relative === "" || relative.startsWith("..") ? file : relative;
+  const result = convertRuleText(readRule(file), shown);
   if (result.status === "rejected") throw result.error;
   if (options.out !== undefined) {
     writeEql(path.resolve(context.root, options.out), path.basename(file), result.converted.text);
@@ -116,9 +118,9 @@ function isDirectory(file: string): boolean {
   }
 }
 
-function readRule(file: string): string {
+function readRule(file: string): Uint8Array {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(file);
   } catch (error) {
     throw new InputError(`${file}: cannot read the rule: ${(error as Error).message}`, { cause: error });
   }

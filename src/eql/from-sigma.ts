@@ -8,6 +8,7 @@ import { printEql } from "./print.js";
 import type { DetectionsError } from "../errors.js";
 import { SigmaRuleError, UnsupportedFeatureError } from "../sigma/errors.js";
 import { parseSigmaRule } from "../sigma/parse.js";
+import { decodeRuleText } from "../sigma/rule-text.js";
 import { matchSearchNames } from "../sigma/detection.js";
 import type { FieldTableName } from "../sigma/fields.js";
 import { type BaseTerm, lookupLogsource } from "../sigma/logsources.js";
@@ -137,12 +138,17 @@ export type ConversionResult =
   | { file: string; status: "rejected"; reason: string; error: DetectionsError };
 
 /**
- * Parses and converts one rule file's text. Invalid and unsupported rules
- * come back as `rejected` with a short reason; other errors are bugs and
- * propagate.
+ * Parses and converts one rule file, given as text or as the file's bytes
+ * (decoded as UTF-8). Invalid and unsupported rules come back as
+ * `rejected` with a short reason; other errors are bugs and propagate.
  */
-export function convertRuleText(text: string, file: string): ConversionResult {
+export function convertRuleText(
+  content: string | Uint8Array,
+  file: string,
+): ConversionResult {
   try {
+    const text =
+      typeof content === "string" ? content : decodeRuleText(content, file);
     const rule = parseSigmaRule(text, file);
     return { file, status: "converted", rule, converted: convertSigmaRule(rule) };
   } catch (error) {

@@ -15,6 +15,7 @@ import {
 import { formatNdjson } from "../kibana/ndjson.js";
 import { buildKibanaRule, type KibanaRule } from "../kibana/rule.js";
 import { parseSigmaRule } from "../sigma/parse.js";
+import { decodeRuleText } from "../sigma/rule-text.js";
 
 /** One Sigma rule file as read from disk. */
 export interface RuleSource {
@@ -22,7 +23,8 @@ export interface RuleSource {
   key: string;
   /** Path shown in messages, relative to the project root. */
   file: string;
-  text: string;
+  /** The file's text, or its bytes, which are decoded as UTF-8. */
+  text: string | Uint8Array;
 }
 
 /** A rule body with the key of the Sigma file it was built from. */
@@ -98,7 +100,11 @@ export function buildRuleFiles(
 }
 
 function buildOne(source: RuleSource): KibanaRule {
-  const rule = parseSigmaRule(source.text, source.file);
+  const text =
+    typeof source.text === "string"
+      ? source.text
+      : decodeRuleText(source.text, source.file);
+  const rule = parseSigmaRule(text, source.file);
   const converted = convertSigmaRule(rule);
   return buildKibanaRule({
     rule,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,6 +67,28 @@ describe("detections convert", () => {
   it("asks for --out with a folder", () => {
     const result = detections("convert", tree);
     expect(result.stderr).toBe("error: test/fixtures/sigma/tree: is a folder; give --out <dir> for the .eql files\n");
+    expect(result.status).toBe(2);
+  });
+
+  it("rejects a rule that is not UTF-8", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
+    const file = path.join(dir, "latin1.yml");
+    const rule = readFileSync("test/fixtures/convert/user-field/rule.yml", "latin1");
+    writeFileSync(file, Buffer.from(rule.replace(/^title: .*$/m, "title: T\xe9\xff"), "latin1"));
+    const result = detections("convert", file);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`error: ${file}:1: (document): invalid UTF-8 at byte 8 (0xE9). Save the file as UTF-8\n`);
+    expect(result.status).toBe(2);
+  });
+
+  it("deep conditions exit 2", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
+    const file = path.join(dir, "deep.yml");
+    const rule = readFileSync("test/fixtures/convert/user-field/rule.yml", "utf8");
+    const condition = `${"(".repeat(5000)}selection${")".repeat(5000)}`;
+    writeFileSync(file, rule.replace(/condition: .*$/m, `condition: ${condition}`));
+    const result = detections("convert", file);
+    expect(result.stderr).toMatch(/^error: .*deep\.yml:\d+: detection\.condition: condition nested too deeply: more than 100 levels/);
     expect(result.status).toBe(2);
   });
 });
