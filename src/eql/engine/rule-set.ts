@@ -1,8 +1,8 @@
 /**
  * Many event-query rules evaluated on the same events, as a detection
- * harness runs them: the rules share field readers, so each field is read
- * once per event for all of them, and they share the conditions they have
- * in common, so each of those is tested once per event.
+ * harness runs them. The rules share field readers, so each field is read
+ * once per event for all of them. They also share the conditions they
+ * have in common, so each of those is tested once per event.
  */
 import type { EqlQuery } from "../ast.js";
 import { parseEql } from "../parser.js";

@@ -103,7 +103,7 @@ function conditionKey(expr: Expr, legacy: boolean): string {
 /**
  * Wraps a condition so it tests each event once. The result is kept for
  * the event number of `accessors` and the event object, so a caller that
- * skips `nextEvent()` still gets a fresh answer for another object.
+ * skips `nextEvent()` still gets a fresh result for another object.
  */
 function rememberPerEvent(
   condition: Condition,

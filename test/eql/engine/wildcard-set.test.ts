@@ -8,8 +8,8 @@ import {
 import { wildcardSetTest } from "../../../src/eql/engine/wildcard-set.js";
 
 /**
- * The general form of a wildcard list: one regular expression anchored at
- * both ends, with `.*` for `*` and `.` for `?`.
+ * Builds the general form of a wildcard list: one regular expression
+ * anchored at both ends, with `.*` for `*` and `.` for `?`.
  */
 function anchoredReference(
   patterns: string[],
