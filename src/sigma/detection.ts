@@ -14,6 +14,7 @@ import type {
 } from "./model.js";
 import { resolveItem } from "./modifiers.js";
 import { type PathSegment, type YamlLines, formatPath } from "./yaml-lines.js";
+import { YamlNumber } from "./yaml-load.js";
 
 /** Context for locating values of one rule file. */
 export interface RuleSource {
@@ -121,7 +122,7 @@ function parseSearch(raw: unknown, path: PathSegment[], source: RuleSource): Sig
       return { kind: "keywords", items: [item], where };
     }
   }
-  if (typeof raw === "string" || typeof raw === "number") {
+  if (typeof raw === "string" || raw instanceof YamlNumber) {
     const item: SigmaDetectionItem = {
       field: null,
       modifiers: [],
@@ -153,6 +154,13 @@ function parseMap(raw: Record<string, unknown>, path: PathSegment[], source: Rul
 function parseItem(key: string, raw: unknown, path: PathSegment[], source: RuleSource): SigmaDetectionItem {
   const where = locate(source, path);
   const [field = "", ...modifiers] = key.split("|");
+  if (key === "<<") {
+    throw new SigmaRuleError(
+      where,
+      "YAML merge keys (<<) are not supported",
+      "Write the merged fields out in this map",
+    );
+  }
   if (field === "" && key !== "" && !key.startsWith("|")) {
     throw new SigmaRuleError(where, `invalid field name "${key}"`, "Write the item as Field|modifier: value");
   }
@@ -188,13 +196,32 @@ function parseItem(key: string, raw: unknown, path: PathSegment[], source: RuleS
 
 function toSigmaValue(raw: unknown, path: PathSegment[], source: RuleSource): SigmaValue {
   if (typeof raw === "string") return { kind: "string", text: raw };
-  if (typeof raw === "number" && Number.isFinite(raw)) return { kind: "number", value: raw };
+  if (raw instanceof YamlNumber) return numberValue(raw, path, source);
   if (typeof raw === "boolean") return { kind: "boolean", value: raw };
   if (raw === null) return { kind: "null" };
+  if (Array.isArray(raw)) {
+    throw new SigmaRuleError(
+      locate(source, path),
+      `invalid value: nested list ${describeValue(raw)}`,
+      "Write the values as one flat list",
+    );
+  }
   throw new SigmaRuleError(
     locate(source, path),
     `invalid value ${describeValue(raw)}`,
     "Use a string, a number, a boolean or null",
+  );
+}
+
+function numberValue(raw: YamlNumber, path: PathSegment[], source: RuleSource): SigmaValue {
+  if (Number.isFinite(raw.value)) {
+    return { kind: "number", value: raw.value, text: raw.text };
+  }
+  const meaning = Number.isNaN(raw.value) ? "not a number (NaN)" : "infinity";
+  throw new SigmaRuleError(
+    locate(source, path),
+    `invalid value ${raw.text}: YAML reads it as ${meaning}`,
+    `Quote it ('${raw.text}') to match the text, or use a finite number`,
   );
 }
 
@@ -210,7 +237,9 @@ function checkReferences(
         throw new SigmaRuleError(
           where,
           `condition "${text}" names the undefined search identifier "${condition.name}"`,
-          `Define ${condition.name} under detection, or use one of: ${[...searches.keys()].join(", ")}`,
+          searches.size === 0
+            ? `Define ${condition.name} under detection`
+            : `Define ${condition.name} under detection, or use one of: ${[...searches.keys()].join(", ")}`,
         );
       }
       return;
@@ -247,5 +276,10 @@ export function matchSearchNames(pattern: string, names: string[]): string[] {
 
 /** True for a YAML mapping (not a list, null or scalar). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof YamlNumber)
+  );
 }

@@ -51,10 +51,21 @@ export class UnsupportedFeatureError extends DetectionsError {
   }
 }
 
-/** Describes a value for a message: JSON text, or `undefined`. */
+/** Maximum length of a value quoted in a message. */
+export const MAX_QUOTED_LENGTH = 200;
+
+/**
+ * Describes a value for a message: JSON text, `undefined`, or `Infinity`
+ * and `NaN` for YAML's `.inf` and `.nan`. Text longer than
+ * MAX_QUOTED_LENGTH is cut, followed by its full length.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return String(value);
+  }
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text;
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_QUOTED_LENGTH) return text;
+  return `${text.slice(0, MAX_QUOTED_LENGTH)}... (${text.length} characters)`;
 }

@@ -75,7 +75,11 @@ export interface SigmaDetectionItem {
 /** A value of a detection item after YAML parsing, before modifiers. */
 export type SigmaValue =
   | { kind: "string"; text: string }
-  | { kind: "number"; value: number }
+  /**
+   * A YAML integer or float. `text` is the number as written in the file
+   * (such as `10.10` or `0x10`), which string fields match.
+   */
+  | { kind: "number"; value: number; text?: string }
   | { kind: "boolean"; value: boolean }
   | { kind: "null" };
 

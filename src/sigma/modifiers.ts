@@ -72,7 +72,8 @@ export type CompareModifier = "gt" | "gte" | "lt" | "lte";
 export type ValueMatch =
   | { kind: "string"; value: SigmaString }
   | { kind: "regex"; pattern: string; flags: RegexFlags }
-  | { kind: "number"; value: number }
+  /** A number, and its text as written, which string fields match. */
+  | { kind: "number"; value: number; text: string }
   | { kind: "compare"; op: CompareModifier; value: number }
   | { kind: "cidr"; cidr: string }
   | { kind: "boolean"; value: boolean }
@@ -248,14 +249,14 @@ function resolveValue(
     return [{ kind: "boolean", value: value.value }];
   }
   if (value.kind === "number" && first === undefined) {
-    return [{ kind: "number", value: value.value }];
+    return [{ kind: "number", value: value.value, text: value.text ?? String(value.value) }];
   }
   return applyStringModifiers(stringOf(value, first, where), modifiers, where);
 }
 
 function stringOf(value: SigmaValue, modifier: string | undefined, where: SourceLocation): string {
   if (value.kind === "string") return value.text;
-  if (value.kind === "number") return String(value.value);
+  if (value.kind === "number") return value.text ?? String(value.value);
   throw new SigmaRuleError(
     where,
     `invalid value ${describeValue(value.kind === "boolean" ? value.value : null)} for modifier "${modifier}"`,
@@ -395,6 +396,7 @@ function describeSigmaValue(value: SigmaValue): string {
     case "string":
       return describeValue(value.text);
     case "number":
+      return value.text ?? describeValue(value.value);
     case "boolean":
       return describeValue(value.value);
     case "null":

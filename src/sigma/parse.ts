@@ -3,11 +3,11 @@
  * specification v2 and its JSON schema, plus one rule of this project: `id`
  * is required, because it becomes the Kibana `rule_id`.
  */
-import yaml from "js-yaml";
 import { parseDetection, isPlainObject, locate, type RuleSource } from "./detection.js";
 import { SigmaRuleError, UnsupportedFeatureError, describeValue } from "./errors.js";
 import type { SigmaLogsource, SigmaRule } from "./model.js";
 import { indexYamlLines } from "./yaml-lines.js";
+import { loadRuleYaml } from "./yaml-load.js";
 
 const statuses = ["stable", "test", "experimental", "deprecated", "unsupported"];
 const levels = ["informational", "low", "medium", "high", "critical"] as const;
@@ -23,7 +23,7 @@ const tagPattern = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
  */
 export function parseSigmaRule(text: string, file: string): SigmaRule {
   const source: RuleSource = { file, lines: indexYamlLines(text) };
-  const raw = loadYaml(text, file);
+  const raw = loadRuleYaml(text, file, source.lines);
   if (!isPlainObject(raw)) {
     throw new SigmaRuleError(
       { file, line: 1, path: "(document)" },
@@ -52,22 +52,6 @@ export function parseSigmaRule(text: string, file: string): SigmaRule {
   assignOptionalStrings(rule, raw, source);
   checkRelated(raw["related"], source);
   return rule;
-}
-
-function loadYaml(text: string, file: string): unknown {
-  try {
-    // CORE_SCHEMA keeps dates such as 2024-01-31 as strings.
-    return yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file });
-  } catch (error) {
-    if (!(error instanceof yaml.YAMLException)) throw error;
-    const line = error.mark ? error.mark.line + 1 : undefined;
-    throw new SigmaRuleError(
-      { file, path: "(document)", ...(line === undefined ? {} : { line }) },
-      `invalid YAML: ${error.reason}`,
-      "Fix the YAML syntax at that line",
-      { cause: error },
-    );
-  }
 }
 
 function rejectOtherDocumentKinds(raw: Record<string, unknown>, source: RuleSource): void {

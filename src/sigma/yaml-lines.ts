@@ -13,6 +13,8 @@ export type PathSegment = string | number;
 export interface YamlLines {
   /** Line of the node at `path`, or of its nearest ancestor with a line. */
   lineOf(path: readonly PathSegment[]): number | undefined;
+  /** Path of the deepest node that starts on `line`, if any. */
+  pathAt(line: number): PathSegment[] | undefined;
 }
 
 interface OpenNode {
@@ -57,6 +59,15 @@ export function indexYamlLines(text: string): YamlLines {
         if (line !== undefined) return line;
       }
       return undefined;
+    },
+    pathAt(line) {
+      let found: PathSegment[] | undefined;
+      for (const [key, start] of lines) {
+        if (start !== line) continue;
+        const path = JSON.parse(key) as PathSegment[];
+        if (found === undefined || path.length > found.length) found = path;
+      }
+      return found;
     },
   };
 }

@@ -242,3 +242,38 @@ describe("convertSigmaRule at the nesting limit", () => {
     expect(compileQuery(text).matches(event)).toBe(true);
   });
 });
+
+describe("convertSigmaRule with YAML numbers", () => {
+  const rule = (selection: string): string =>
+    `${header}detection:\n    sel:\n${selection}    condition: sel\n`;
+  const base =
+    'process where event.type == "start" and\n' +
+    '  (host.os.type == "windows" or host.os.type == null) and\n';
+
+  it("keeps numbers as written on string fields", () => {
+    const text = convertText(
+      rule("        FileVersion: [1.0, 10.10, 0x10, 0o17, 12345678901234567890, 1e3]\n        Image: 017\n"),
+    );
+    expect(text).toBe(
+      base +
+        '  process.pe.file_version in~ (\n    "1.0",\n    "10.10",\n    "0x10",\n    "0o17",\n' +
+        '    "12345678901234567890",\n    "1e3"\n  ) and\n  process.executable : "017"',
+    );
+  });
+  it("uses the value on numeric fields", () => {
+    expect(convertText(rule("        ProcessId: 0x10\n        ParentProcessId|gte: 1.50\n"))).toBe(
+      `${base}  process.pid == 16 and\n  process.parent.pid >= 1.5`,
+    );
+  });
+  it("keeps the text under string modifiers", () => {
+    expect(convertText(rule("        FileVersion|startswith: 10.10\n"))).toBe(
+      `${base}  process.pe.file_version : "10.10*"`,
+    );
+  });
+  it("rejects an inexact integer on a numeric field", () => {
+    expect(() => convertText(rule("        ProcessId: 12345678901234567890\n"))).toThrow(
+      "rule.yml:8: detection.sel.ProcessId: invalid value 12345678901234567890 for the numeric field process.pid: " +
+        "it is beyond the integers a query can write exactly (2^53). Use a smaller number",
+    );
+  });
+});

@@ -87,7 +87,7 @@ describe("parseSigmaRule", () => {
     [
       "rejects a title over 256 characters",
       valid.replace(/^title: .*$/m, `title: ${"x".repeat(257)}`),
-      `rules/test.yml:1: title: invalid value "${"x".repeat(257)}". Shorten it to at most 256 characters`,
+      `rules/test.yml:1: title: invalid value "${"x".repeat(199)}... (259 characters). Shorten it to at most 256 characters`,
     ],
     [
       "rejects an unknown status",
@@ -214,6 +214,51 @@ describe("parseSigmaRule", () => {
       valid.replace("Image|endswith: '\\mofcomp.exe'", "Image:\n            nested: 1"),
       'rules/test.yml:18: detection.selection.Image: invalid value {"nested":1}. Use a string, a number, a boolean or null',
     ],
+    [
+      "names a duplicate key and its path",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "Image: a\n        Image: b"),
+      'rules/test.yml:19: detection.selection.Image: duplicate key "Image". Remove one of the two keys, or merge their values',
+    ],
+    [
+      "rejects two documents with a line",
+      `${valid}---\n${valid}`,
+      "rules/test.yml:23: (document): the file contains more than one YAML document. Put each rule in its own file. Sigma rule collections (action: global) are not supported",
+    ],
+    [
+      "rejects an empty file",
+      "",
+      "rules/test.yml:1: (document): the file is empty. A Sigma rule is a YAML map with title, id, logsource and detection",
+    ],
+    [
+      "rejects a file of comments",
+      "# nothing here\n",
+      "rules/test.yml:1: (document): the file contains no YAML document. A Sigma rule is a YAML map with title, id, logsource and detection",
+    ],
+    [
+      "rejects a YAML merge key",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "<<: {Image: a}"),
+      "rules/test.yml:18: detection.selection.<<: YAML merge keys (<<) are not supported. Write the merged fields out in this map",
+    ],
+    [
+      "reports .inf as infinity",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "FileVersion: [1, .inf]"),
+      "rules/test.yml:18: detection.selection.FileVersion[1]: invalid value .inf: YAML reads it as infinity. Quote it ('.inf') to match the text, or use a finite number",
+    ],
+    [
+      "reports .nan as not a number",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "FileVersion: .NaN"),
+      "rules/test.yml:18: detection.selection.FileVersion: invalid value .NaN: YAML reads it as not a number (NaN). Quote it ('.NaN') to match the text, or use a finite number",
+    ],
+    [
+      "names a nested list",
+      valid.replace("Image|endswith: '\\mofcomp.exe'", "Image: [a, [b]]"),
+      'rules/test.yml:18: detection.selection.Image[1]: invalid value: nested list ["b"]. Write the values as one flat list',
+    ],
+    [
+      "rejects a condition without searches",
+      valid.replace("    selection:\n        Image|endswith: '\\mofcomp.exe'\n", ""),
+      'rules/test.yml:17: detection.condition: condition "selection" names the undefined search identifier "selection". Define selection under detection',
+    ],
   ];
   for (const [name, text, message] of errors) {
     it(name, () => {
@@ -244,3 +289,26 @@ describe("parseSigmaRule", () => {
     );
   });
 });
+
+describe("parseSigmaRule YAML limits", () => {
+  it("rejects an alias bomb briefly", () => {
+    const anchors = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level <= 7; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      anchors.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    }
+    const text = valid.replace("Image|endswith: '\\mofcomp.exe'", "Image: *h").replace("references:", `x-anchors:\n    ${anchors.join("\n    ")}\nreferences:`);
+    expect(errorOf(text)).toBe(
+      "rules/test.yml:1: (document): YAML aliases expand to more than 1000000 values. Write the values out instead of repeating them through aliases (*name)",
+    );
+  });
+  it("cuts a long value in messages", () => {
+    const text = valid.replace("Image|endswith: '\\mofcomp.exe'", `Image:\n            nested: "${"y".repeat(5000)}"`);
+    const message = errorOf(text);
+    expect(message).toBe(
+      `rules/test.yml:18: detection.selection.Image: invalid value {"nested":"${"y".repeat(189)}... (5013 characters). Use a string, a number, a boolean or null`,
+    );
+  });
+});
+

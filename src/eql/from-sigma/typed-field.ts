@@ -73,8 +73,8 @@ export function convertMatches(
         strings.push(value.value);
         break;
       case "number":
-        if (fieldClass === "string") strings.push({ parts: [{ kind: "text", text: String(value.value) }] });
-        else numbers.push(value.value);
+        if (fieldClass === "string") strings.push({ parts: [{ kind: "text", text: value.text }] });
+        else numbers.push(exactNumber(value, path, where));
         break;
       case "compare":
         requireClass(fieldClass, ["number", "date"], path, `modifier ${value.op}`, where);
@@ -183,5 +183,18 @@ function requireClass(
     where,
     `${what} does not apply to ${path}, a ${fieldClass} field`,
     `Use ${what} only on ${allowed.join(" or ")} fields`,
+  );
+}
+
+/**
+ * Returns the value of a number for a numeric field. An integer past 2^53
+ * has no exact double, so the query would search for a nearby number.
+ */
+function exactNumber(value: { value: number; text: string }, path: string, where: SourceLocation): number {
+  if (!Number.isInteger(value.value) || Number.isSafeInteger(value.value)) return value.value;
+  throw new SigmaRuleError(
+    where,
+    `invalid value ${value.text} for the numeric field ${path}: it is beyond the integers a query can write exactly (2^53)`,
+    "Use a smaller number",
   );
 }
