@@ -4,6 +4,7 @@
  * contains the body, and deploy sends it through `_import`.
  */
 import { EcsFlat } from "@elastic/ecs";
+import { elasticFieldType } from "../sigma/ecs.js";
 import type { SigmaRule } from "../sigma/model.js";
 import { KibanaRuleError, type RuleIssue } from "./errors.js";
 import {
@@ -100,9 +101,11 @@ function requiredFields(
   issues: RuleIssue[],
 ): RequiredField[] {
   const names = [...new Set(fields)].sort();
-  return names.flatMap((name) => {
+  return names.flatMap((name): RequiredField[] => {
     const ecs = (EcsFlat as Record<string, { type: string } | undefined>)[name];
     if (ecs) return [{ name, type: ecs.type, ecs: true }];
+    const elastic = elasticFieldType(name);
+    if (elastic) return [{ name, type: elastic, ecs: false }];
     issues.push({
       path: "required_fields",
       value: name,

@@ -18,9 +18,30 @@ for (const [name, entry] of Object.entries(EcsFlat as Record<string, EcsEntry>))
   for (const multi of entry.multi_fields ?? []) types.set(multi.flat_name, multi.type);
 }
 
+/**
+ * Fields outside ECS that Elastic's own integrations write, with their
+ * Elasticsearch types. Each one is listed only after checking the
+ * integration's field definitions, and a query may use it like an ECS field.
+ */
+const elasticFields: ReadonlyMap<string, string> = new Map([
+  // Elastic Defend maps it as keyword in its process events ("system",
+  // "high", "medium", "low", "untrusted"). Elastic's CrowdStrike FDR pipeline
+  // writes the same field in upper case (UNTRUSTED, LOW, MEDIUM, MEDIUM_PLUS,
+  // HIGH, SYSTEM, PROTECTED).
+  ["process.Ext.token.integrity_level_name", "keyword"],
+]);
+
 /** Returns the Elasticsearch type of an ECS field, or undefined. */
 export function ecsFieldType(name: string): string | undefined {
   return types.get(name);
+}
+
+/**
+ * Returns the Elasticsearch type of an ECS field or of a non-ECS field that
+ * Elastic's integrations write, or undefined for any other name.
+ */
+export function elasticFieldType(name: string): string | undefined {
+  return types.get(name) ?? elasticFields.get(name);
 }
 
 /** Classifies an Elasticsearch field type by the EQL operators it accepts. */

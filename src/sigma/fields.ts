@@ -83,6 +83,12 @@ const processCreation: Record<string, FieldMapping> = {
   ParentProcessId: { kind: "ecs", field: "process.parent.pid" },
   ParentProcessGuid: { kind: "ecs", field: "process.parent.entity_id" },
   ParentUser: { kind: "user", nameField: "process.parent.user.name", domainField: null },
+  // ECS has no integrity level. This field comes from Elastic Defend and
+  // Elastic's CrowdStrike FDR pipeline, which name levels in other cases than
+  // Sysmon; string matching is case-insensitive unless the rule says `cased`.
+  // NOTE: Defender XDR and Security event 4688 data do not fill it, so rules
+  // on IntegrityLevel only see Elastic Defend and CrowdStrike events.
+  IntegrityLevel: { kind: "ecs", field: "process.Ext.token.integrity_level_name" },
   ParentIntegrityLevel: noEcsField("ParentIntegrityLevel"),
 };
 

@@ -11,7 +11,7 @@ import type { Expr } from "../../src/eql/ast.js";
 import { luceneToJsRegExpSource } from "../../src/eql/engine/lucene-regexp.js";
 import { parseEql } from "../../src/eql/parser.js";
 import { printEql } from "../../src/eql/print.js";
-import { classifyFieldType, ecsFieldType } from "../../src/sigma/ecs.js";
+import { classifyFieldType, elasticFieldType } from "../../src/sigma/ecs.js";
 import { convertRuleTree } from "../../src/cli/convert.js";
 import {
   describeWithSharedData,
@@ -86,11 +86,11 @@ describeWithSharedData("convertRuleTree over the SigmaHQ corpus", () => {
     expect(count).toBeGreaterThan(20);
   });
 
-  it("uses only ECS fields EQL can search", () => {
+  it("uses only Elastic fields EQL can search", () => {
     const failures: string[] = [];
     for (const result of converted) {
       for (const field of result.converted.fields) {
-        const type = ecsFieldType(field);
+        const type = elasticFieldType(field);
         if (type === undefined || ["text", "other"].includes(classifyFieldType(type))) {
           failures.push(`${result.file}: ${field} (${type})`);
         }

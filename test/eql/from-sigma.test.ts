@@ -114,13 +114,35 @@ describe("convertSigmaRule", () => {
   it("rejects a field without an ECS equivalent", () => {
     const yaml = `${header}detection:
     selection:
-        IntegrityLevel: 'High'
+        ParentIntegrityLevel: 'High'
     condition: selection
 `;
     expect(() => convertText(yaml)).toThrow(
-      "rule.yml:8: detection.selection.IntegrityLevel: unsupported: Sigma field IntegrityLevel has no ECS equivalent. " +
+      "rule.yml:8: detection.selection.ParentIntegrityLevel: unsupported: Sigma field ParentIntegrityLevel has no ECS equivalent. " +
         "Remove the field or rewrite the rule with fields ECS defines",
     );
+  });
+
+  it("maps IntegrityLevel to the Elastic Defend field", () => {
+    const yaml = `${header}detection:
+    selection:
+        IntegrityLevel: ['High', 'System']
+    condition: selection
+`;
+    const converted = convertSigmaRule(parseSigmaRule(yaml, "rule.yml"));
+    expect(converted.text).toBe(
+      'process where event.type == "start" and\n' +
+        '  (host.os.type == "windows" or host.os.type == null) and\n' +
+        '  ?process.Ext.token.integrity_level_name in~ ("High", "System")',
+    );
+    expect(converted.fields).toContain("process.Ext.token.integrity_level_name");
+    const event = {
+      event: { category: ["process"], type: ["start"] },
+      host: { os: { type: "windows" } },
+      process: { Ext: { token: { integrity_level_name: "SYSTEM" } } },
+    };
+    expect(compileQuery(converted.text).matches(event)).toBe(true);
+    expect(compileQuery(converted.text).matches({ ...event, process: {} })).toBe(false);
   });
 
   it("rejects an unknown Sigma field", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFieldType, ecsFieldType } from "../../src/sigma/ecs.js";
+import { classifyFieldType, ecsFieldType, elasticFieldType } from "../../src/sigma/ecs.js";
 import { type FieldMapping, fieldTables, lookupField } from "../../src/sigma/fields.js";
 import { lookupLogsource } from "../../src/sigma/logsources.js";
 
@@ -20,10 +20,10 @@ function targetsOf(mapping: FieldMapping): string[] {
 
 describe("fieldTables", () => {
   for (const [table, entries] of Object.entries(fieldTables)) {
-    it(`maps ${table} fields to searchable ECS fields`, () => {
+    it(`maps ${table} fields to searchable Elastic fields`, () => {
       for (const [sigmaField, mapping] of Object.entries(entries)) {
         for (const target of targetsOf(mapping)) {
-          const type = ecsFieldType(target);
+          const type = elasticFieldType(target);
           expect(type, `${table}.${sigmaField} -> ${target}`).toBeDefined();
           expect(classifyFieldType(type!), `${table}.${sigmaField} -> ${target}`).not.toMatch(/text|other/);
         }
@@ -33,6 +33,15 @@ describe("fieldTables", () => {
 });
 
 describe("lookupField", () => {
+  it("maps IntegrityLevel outside ECS", () => {
+    expect(lookupField("process_creation", "IntegrityLevel")).toEqual({
+      kind: "ecs",
+      field: "process.Ext.token.integrity_level_name",
+    });
+    expect(ecsFieldType("process.Ext.token.integrity_level_name")).toBeUndefined();
+    expect(elasticFieldType("process.Ext.token.integrity_level_name")).toBe("keyword");
+  });
+
   it("maps the process_creation taxonomy", () => {
     expect(lookupField("process_creation", "Image")).toEqual({ kind: "ecs", field: "process.executable" });
     expect(lookupField("process_creation", "OriginalFileName")).toEqual({

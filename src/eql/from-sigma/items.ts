@@ -4,7 +4,7 @@
  */
 import type { Expr } from "../ast.js";
 import { UnsupportedFeatureError } from "../../sigma/errors.js";
-import { ecsFieldType } from "../../sigma/ecs.js";
+import { elasticFieldType } from "../../sigma/ecs.js";
 import { type FieldMapping, type FieldTableName, lookupField } from "../../sigma/fields.js";
 import type { ResolvedItem, ValueMatch } from "../../sigma/modifiers.js";
 import type { SourceLocation } from "../../sigma/model.js";
@@ -42,7 +42,7 @@ export function convertItem(item: ResolvedItem, table: FieldTableName): Expr {
 function mappingOf(sigmaField: string, table: FieldTableName, where: SourceLocation): FieldMapping {
   const mapped = lookupField(table, sigmaField);
   if (mapped !== undefined) return mapped;
-  if (sigmaField.includes(".") && ecsFieldType(sigmaField) !== undefined) {
+  if (sigmaField.includes(".") && elasticFieldType(sigmaField) !== undefined) {
     return { kind: "ecs", field: sigmaField };
   }
   throw new UnsupportedFeatureError(

@@ -3,9 +3,9 @@
  * strings match with `:`/`like~`/`in~`/`regex`, numbers and IP addresses
  * compare with `==`/`in`/`<` (never `:`), IP ranges use `cidrMatch`.
  */
-import type { Expr } from "../ast.js";
+import type { Expr, FieldExpr } from "../ast.js";
 import { SigmaRuleError, UnsupportedFeatureError } from "../../sigma/errors.js";
-import { type FieldClass, classifyFieldType, ecsFieldType } from "../../sigma/ecs.js";
+import { type FieldClass, classifyFieldType, ecsFieldType, elasticFieldType } from "../../sigma/ecs.js";
 import type { ResolvedItem, ValueMatch } from "../../sigma/modifiers.js";
 import type { SourceLocation } from "../../sigma/model.js";
 import { type SigmaString, hasWildcard, plainText } from "../../sigma/sigma-string.js";
@@ -15,9 +15,18 @@ import { matchAnyString } from "./strings.js";
 
 const compareOperators = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
 
+/**
+ * References a field. A field outside ECS is optional (`?field`), because
+ * Elasticsearch rejects a query naming a field that no searched index maps,
+ * and only some of the rule's data streams map it.
+ */
+function fieldOf(path: string): FieldExpr {
+  return field(path, ecsFieldType(path) === undefined);
+}
+
 /** Returns the EQL class of an ECS field, rejecting fields EQL cannot search. */
 export function checkEcsField(path: string, where: SourceLocation): FieldClass {
-  const type = ecsFieldType(path);
+  const type = elasticFieldType(path);
   if (type === undefined) {
     throw new UnsupportedFeatureError(
       where,
@@ -62,7 +71,7 @@ export function convertMatches(
   cased: boolean,
   where: SourceLocation,
 ): Expr {
-  const target = field(path);
+  const target = fieldOf(path);
   const strings: SigmaString[] = [];
   const numbers: number[] = [];
   const cidrs: string[] = [];
@@ -120,14 +129,14 @@ function stringsExpr(
   cased: boolean,
   where: SourceLocation,
 ): Expr {
-  if (fieldClass === "string") return matchAnyString(field(path), values, cased);
+  if (fieldClass === "string") return matchAnyString(fieldOf(path), values, cased);
   const texts = values.map((value) => plainString(path, fieldClass, value, where));
   if (fieldClass === "boolean") {
     return or(texts.map((text) => booleanExpr(path, fieldClass, booleanText(text, path, where), where)));
   }
   return texts.length === 1
-    ? compare("==", field(path), literal(texts[0]!))
-    : inList(field(path), texts, false);
+    ? compare("==", fieldOf(path), literal(texts[0]!))
+    : inList(fieldOf(path), texts, false);
 }
 
 /** Returns the text of a value, rejecting wildcards outside keyword fields. */
@@ -145,19 +154,19 @@ function numbersExpr(path: string, fieldClass: FieldClass, values: number[], whe
   requireClass(fieldClass, ["number"], path, "a number", where);
   const distinct = [...new Set(values)];
   return distinct.length === 1
-    ? compare("==", field(path), literal(distinct[0]!))
-    : inList(field(path), distinct, false);
+    ? compare("==", fieldOf(path), literal(distinct[0]!))
+    : inList(fieldOf(path), distinct, false);
 }
 
 function booleanExpr(path: string, fieldClass: FieldClass, value: boolean, where: SourceLocation): Expr {
-  if (fieldClass === "string") return match(":", field(path), [String(value)]);
+  if (fieldClass === "string") return match(":", fieldOf(path), [String(value)]);
   requireClass(fieldClass, ["boolean"], path, "a boolean", where);
-  return compare("==", field(path), literal(value));
+  return compare("==", fieldOf(path), literal(value));
 }
 
 function regexExpr(path: string, value: ValueMatch & { kind: "regex" }, where: SourceLocation): Expr {
   const lucene = toLuceneRegex(value.pattern, value.flags, where);
-  return match(lucene.ignoreCase ? "regex~" : "regex", field(path), [lucene.pattern]);
+  return match(lucene.ignoreCase ? "regex~" : "regex", fieldOf(path), [lucene.pattern]);
 }
 
 function numericText(text: string, path: string, where: SourceLocation): number {
