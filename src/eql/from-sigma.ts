@@ -13,7 +13,8 @@ import { matchSearchNames } from "../sigma/detection.js";
 import type { FieldTableName } from "../sigma/fields.js";
 import { type BaseTerm, lookupLogsource } from "../sigma/logsources.js";
 import { resolveItem } from "../sigma/modifiers.js";
-import type { SigmaCondition, SigmaRule, SigmaSearch } from "../sigma/model.js";
+import type { SigmaCondition, SigmaDetectionItem, SigmaRule, SigmaSearch } from "../sigma/model.js";
+import { ErrorCollector, SigmaRuleErrors } from "../sigma/rule-errors.js";
 import { and, collectFields, compare, field, inList, literal, not, or } from "./from-sigma/expr.js";
 import { convertItem } from "./from-sigma/items.js";
 import { checkEcsField } from "./from-sigma/typed-field.js";
@@ -40,8 +41,10 @@ export function convertSigmaRule(rule: SigmaRule): ConvertedRule {
   }
   const target = lookup.target;
   const base = target.base.map((term) => baseExpr(term, logsourceWhere));
-  const searches = new SearchConverter(rule, target.fields);
+  const problems = new ErrorCollector();
+  const searches = new SearchConverter(rule, target.fields, problems);
   const condition = searches.convert(rule.detection.condition);
+  problems.throwIfAny();
   const query: EqlQuery = {
     kind: "event",
     category: target.category,
@@ -87,6 +90,8 @@ class SearchConverter {
   constructor(
     private readonly rule: SigmaRule,
     private readonly table: FieldTableName,
+    /** Errors of single items; the other items are still converted. */
+    private readonly problems: ErrorCollector,
   ) {
     this.names = [...rule.detection.searches.keys()];
   }
@@ -111,7 +116,8 @@ class SearchConverter {
   private search(name: string): Expr {
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
-    const expr = this.convertSearch(this.rule.detection.searches.get(name)!);
+    const search = this.rule.detection.searches.get(name)!;
+    const expr = this.problems.attempt(() => this.convertSearch(search), literal(true));
     this.cache.set(name, expr);
     return expr;
   }
@@ -124,11 +130,9 @@ class SearchConverter {
         "EQL compares fields, not whole events; name the field that holds the keyword",
       );
     }
-    return or(
-      search.alternatives.map((items) =>
-        and(items.map((item) => convertItem(resolveItem(item), this.table))),
-      ),
-    );
+    const convertOne = (item: SigmaDetectionItem): Expr =>
+      this.problems.attempt(() => convertItem(resolveItem(item), this.table), literal(true));
+    return or(search.alternatives.map((items) => and(items.map(convertOne))));
   }
 }
 
@@ -157,6 +161,12 @@ export function convertRuleText(
     }
     if (error instanceof SigmaRuleError) {
       return { file, status: "rejected", reason: "invalid Sigma rule", error };
+    }
+    if (error instanceof SigmaRuleErrors) {
+      const invalid = error.errors.some((each) => each instanceof SigmaRuleError);
+      const first = error.errors.find((each) => each instanceof UnsupportedFeatureError);
+      const reason = invalid || first === undefined ? "invalid Sigma rule" : first.feature;
+      return { file, status: "rejected", reason, error };
     }
     throw error;
   }

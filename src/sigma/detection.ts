@@ -15,11 +15,14 @@ import type {
 import { resolveItem } from "./modifiers.js";
 import { type PathSegment, type YamlLines, formatPath } from "./yaml-lines.js";
 import { YamlNumber } from "./yaml-load.js";
+import type { ErrorCollector } from "./rule-errors.js";
 
 /** Context for locating values of one rule file. */
 export interface RuleSource {
   file: string;
   lines: YamlLines;
+  /** Errors of parts that failed; parsing goes on with the other parts. */
+  problems: ErrorCollector;
 }
 
 /** Builds the location of the YAML node at `path`. */
@@ -48,13 +51,17 @@ export function parseDetection(raw: unknown, source: RuleSource): SigmaDetection
     );
   }
   const searches = new Map<string, SigmaSearch>();
+  const names: string[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (name === "condition") continue;
-    checkIdentifier(name, source);
-    searches.set(name, parseSearch(value, ["detection", name], source));
+    names.push(name);
+    source.problems.attempt(() => {
+      checkIdentifier(name, source);
+      searches.set(name, parseSearch(value, ["detection", name], source));
+    }, undefined);
   }
   const { condition, text } = parseConditions(raw["condition"], source);
-  checkReferences(condition, searches, text, locate(source, ["detection", "condition"]));
+  checkReferences(condition, names, text, locate(source, ["detection", "condition"]));
   return { searches, condition, conditionText: text };
 }
 
@@ -148,7 +155,9 @@ function parseMap(raw: Record<string, unknown>, path: PathSegment[], source: Rul
       "Give the search at least one `Field: value` item",
     );
   }
-  return entries.map(([key, value]) => parseItem(key, value, [...path, key], source));
+  return entries.flatMap(([key, value]) =>
+    source.problems.attempt(() => [parseItem(key, value, [...path, key], source)], []),
+  );
 }
 
 function parseItem(key: string, raw: unknown, path: PathSegment[], source: RuleSource): SigmaDetectionItem {
@@ -227,24 +236,24 @@ function numberValue(raw: YamlNumber, path: PathSegment[], source: RuleSource): 
 
 function checkReferences(
   condition: SigmaCondition,
-  searches: Map<string, SigmaSearch>,
+  names: string[],
   text: string,
   where: SourceLocation,
 ): void {
   switch (condition.kind) {
     case "ref":
-      if (!searches.has(condition.name)) {
+      if (!names.includes(condition.name)) {
         throw new SigmaRuleError(
           where,
           `condition "${text}" names the undefined search identifier "${condition.name}"`,
-          searches.size === 0
+          names.length === 0
             ? `Define ${condition.name} under detection`
-            : `Define ${condition.name} under detection, or use one of: ${[...searches.keys()].join(", ")}`,
+            : `Define ${condition.name} under detection, or use one of: ${names.join(", ")}`,
         );
       }
       return;
     case "quantifier":
-      if (matchSearchNames(condition.pattern, [...searches.keys()]).length === 0) {
+      if (matchSearchNames(condition.pattern, names).length === 0) {
         throw new SigmaRuleError(
           where,
           `condition "${text}": the pattern "${condition.pattern}" matches no search identifier`,
@@ -253,11 +262,11 @@ function checkReferences(
       }
       return;
     case "not":
-      checkReferences(condition.operand, searches, text, where);
+      checkReferences(condition.operand, names, text, where);
       return;
     case "and":
     case "or":
-      for (const operand of condition.operands) checkReferences(operand, searches, text, where);
+      for (const operand of condition.operands) checkReferences(operand, names, text, where);
       return;
   }
 }

@@ -8,6 +8,7 @@ import { SigmaRuleError, UnsupportedFeatureError, describeValue } from "./errors
 import type { SigmaLogsource, SigmaRule } from "./model.js";
 import { indexYamlLines } from "./yaml-lines.js";
 import { loadRuleYaml } from "./yaml-load.js";
+import { ErrorCollector } from "./rule-errors.js";
 
 const statuses = ["stable", "test", "experimental", "deprecated", "unsupported"];
 const levels = ["informational", "low", "medium", "high", "critical"] as const;
@@ -22,7 +23,8 @@ const tagPattern = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
  * documents that are not single detection rules.
  */
 export function parseSigmaRule(text: string, file: string): SigmaRule {
-  const source: RuleSource = { file, lines: indexYamlLines(text) };
+  const problems = new ErrorCollector();
+  const source: RuleSource = { file, lines: indexYamlLines(text), problems };
   const raw = loadRuleYaml(text, file, source.lines);
   if (!isPlainObject(raw)) {
     throw new SigmaRuleError(
@@ -37,22 +39,32 @@ export function parseSigmaRule(text: string, file: string): SigmaRule {
     const line = source.lines.lineOf([key]);
     if (line !== undefined) lines[key] = line;
   }
+  // Each part is checked even when another one failed, so the error lists
+  // every problem of the file.
+  const check = <T>(part: () => T, fallback: T): T => problems.attempt(part, fallback);
   const rule: SigmaRule = {
     file,
-    title: requiredString(raw, "title", source, 256),
-    id: requiredId(raw, source),
-    references: stringList(raw, "references", source),
-    tags: tagList(raw, source),
-    falsepositives: stringList(raw, "falsepositives", source, true),
-    fields: stringList(raw, "fields", source),
-    logsource: parseLogsource(raw["logsource"], source),
-    detection: parseDetection(required(raw, "detection", source), source),
+    title: check(() => requiredString(raw, "title", source, 256), ""),
+    id: check(() => requiredId(raw, source), ""),
+    references: check(() => stringList(raw, "references", source), []),
+    tags: check(() => tagList(raw, source), []),
+    falsepositives: check(() => stringList(raw, "falsepositives", source, true), []),
+    fields: check(() => stringList(raw, "fields", source), []),
+    logsource: check(() => parseLogsource(raw["logsource"], source), {}),
+    detection: check(() => parseDetection(required(raw, "detection", source), source), emptyDetection),
     lines,
   };
   assignOptionalStrings(rule, raw, source);
-  checkRelated(raw["related"], source);
+  check(() => checkRelated(raw["related"], source), undefined);
+  problems.throwIfAny();
   return rule;
 }
+
+const emptyDetection: SigmaRule["detection"] = {
+  searches: new Map(),
+  condition: { kind: "quantifier", quantity: "1", pattern: "them" },
+  conditionText: "",
+};
 
 function rejectOtherDocumentKinds(raw: Record<string, unknown>, source: RuleSource): void {
   const kinds: Array<[string, string]> = [
@@ -180,27 +192,36 @@ function parseLogsource(raw: unknown, source: RuleSource): SigmaLogsource {
 }
 
 function assignOptionalStrings(rule: SigmaRule, raw: Record<string, unknown>, source: RuleSource): void {
+  const check = (part: () => void): void => source.problems.attempt(part, undefined);
   for (const key of ["name", "description", "license", "author"] as const) {
     if (raw[key] === undefined || raw[key] === null) continue;
-    checkString(raw[key], [key], source, key === "description" ? 65535 : key === "name" ? 256 : Infinity);
-    rule[key] = raw[key] as string;
+    check(() => {
+      checkString(raw[key], [key], source, key === "description" ? 65535 : key === "name" ? 256 : Infinity);
+      rule[key] = raw[key] as string;
+    });
   }
   for (const key of ["date", "modified"] as const) {
     const value = raw[key];
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string" || !isCalendarDate(value)) {
-      throw new SigmaRuleError(
-        locate(source, [key]),
-        `invalid value ${describeValue(value)}`,
-        "Write the date as YYYY-MM-DD, such as 2024-08-08",
-      );
-    }
-    rule[key] = value;
+    check(() => {
+      if (typeof value !== "string" || !isCalendarDate(value)) {
+        throw new SigmaRuleError(
+          locate(source, [key]),
+          `invalid value ${describeValue(value)}`,
+          "Write the date as YYYY-MM-DD, such as 2024-08-08",
+        );
+      }
+      rule[key] = value;
+    });
   }
-  rule.status = enumValue(raw, "status", statuses, source);
-  rule.level = enumValue(raw, "level", levels, source) as SigmaRule["level"];
-  if (rule.status === undefined) delete rule.status;
-  if (rule.level === undefined) delete rule.level;
+  check(() => {
+    const status = enumValue(raw, "status", statuses, source);
+    if (status !== undefined) rule.status = status;
+  });
+  check(() => {
+    const level = enumValue(raw, "level", levels, source) as SigmaRule["level"];
+    if (level !== undefined) rule.level = level;
+  });
 }
 
 function isCalendarDate(text: string): boolean {

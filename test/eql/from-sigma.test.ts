@@ -299,3 +299,21 @@ describe("convertSigmaRule with YAML numbers", () => {
     );
   });
 });
+
+describe("convertSigmaRule error list", () => {
+  it("reports every unsupported item", () => {
+    const yaml = `${header}detection:
+    sel:
+        ParentIntegrityLevel: 'High'
+        Image|endswith: '\\\\x.exe'
+        LogonId: '0x3e7'
+    condition: sel
+`;
+    expect(() => convertText(yaml)).toThrow(
+      "rule.yml:8: detection.sel.ParentIntegrityLevel: unsupported: Sigma field ParentIntegrityLevel has no ECS equivalent. " +
+        "Remove the field or rewrite the rule with fields ECS defines\n" +
+        "rule.yml:10: detection.sel.LogonId: unsupported: Sigma field LogonId has no ECS equivalent. " +
+        "Remove the field or rewrite the rule with fields ECS defines",
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSigmaRule } from "../../src/sigma/parse.js";
 import { SigmaRuleError, UnsupportedFeatureError } from "../../src/sigma/errors.js";
+import { SigmaRuleErrors } from "../../src/sigma/rule-errors.js";
 
 const valid = `title: Mofcomp execution
 id: 0b7a6c4e-3f51-4f7a-9d43-0a2f7e1c9b11
@@ -312,3 +313,23 @@ describe("parseSigmaRule YAML limits", () => {
   });
 });
 
+
+describe("parseSigmaRule error list", () => {
+  it("reports every problem sorted by line", () => {
+    const text = valid
+      .replace("date: 2025-01-31", "date: 2025-02-30")
+      .replace("status: test", "status: done")
+      .replace("- attack.t1047", "- Attack T1047")
+      .replace("Image|endswith: '\\mofcomp.exe'", "Image|endwith: 'x'\n        CommandLine|base64offset: 'abc'")
+      .replace("level: informational", "level: severe");
+    expect(() => parse(text)).toThrow(SigmaRuleErrors);
+    expect(errorOf(text).split("\n")).toEqual([
+      'rules/test.yml:3: status: invalid value "done". Use one of: stable, test, experimental, deprecated, unsupported',
+      'rules/test.yml:8: date: invalid value "2025-02-30". Write the date as YYYY-MM-DD, such as 2024-08-08',
+      'rules/test.yml:12: tags[1]: invalid value "Attack T1047". Write tags as namespace.name in lower case, such as attack.t1047 or attack.execution',
+      'rules/test.yml:18: detection.selection.Image|endwith: unknown modifier "endwith". Use one of: contains, startswith, endswith, all, cased, exists, re, i, m, s, windash, cidr, base64, base64offset, wide, utf16le, utf16be, utf16, gt, gte, lt, lte, neq',
+      'rules/test.yml:19: detection.selection.CommandLine|base64offset: modifier "base64offset" needs "contains" after it. Write the item as CommandLine|base64offset|contains',
+      'rules/test.yml:23: level: invalid value "severe". Use one of: informational, low, medium, high, critical',
+    ]);
+  });
+});
