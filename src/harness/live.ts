@@ -111,8 +111,7 @@ export async function runLive(
         client,
         deployed.map((rule) => rule.id),
         seededAt,
-        now,
-        dependencies.log,
+        dependencies,
       );
     }
     await waitForRuleRuns(client, deployed, {
@@ -211,6 +210,12 @@ export async function runElasticsearch(
 }
 
 /**
+ * Kibana rejects a manual run whose end lies in the future by its own clock,
+ * so the run ends this long before the local clock to allow for clock skew.
+ */
+const manualRunClockMarginMs = 1_000;
+
+/**
  * Starts a manual run over the indexed events. The rules are enabled with a
  * look-back that covers the events too, so a failed manual run (for example
  * without the privilege) is logged and the scheduled first run decides.
@@ -219,24 +224,39 @@ async function startManualRun(
   client: KibanaClient,
   ids: string[],
   seededAt: Date,
-  now: () => Date,
-  log: (line: string) => void,
+  dependencies: LiveDependencies,
 ): Promise<void> {
-  const start = new Date(seededAt.getTime() - 5 * 60_000);
-  // Kibana refuses a manual run that starts in the future; ending it a
-  // second ago keeps the whole window in the past.
-  const end = new Date(
-    Math.max(now().getTime() - 1_000, start.getTime() + 1_000),
-  );
+  const window = await manualRunWindow(seededAt, dependencies);
   try {
-    await runRulesNow(client, ids, { start, end });
-    log(`started a manual run of ${ids.length} rules`);
+    await runRulesNow(client, ids, window);
+    dependencies.log(`started a manual run of ${ids.length} rules`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(
+    dependencies.log(
       `warning: the manual run failed, waiting for the scheduled run instead: ${message}`,
     );
   }
+}
+
+/**
+ * Returns a manual run window that contains `seededAt`, the `event.ingested`
+ * of every event, and ends in the past. A run that ended before `seededAt`
+ * would search none of the events, so this first waits until the local
+ * clock is past `seededAt` by the clock margin.
+ */
+export async function manualRunWindow(
+  seededAt: Date,
+  dependencies: Pick<LiveDependencies, "now" | "sleep">,
+): Promise<{ start: Date; end: Date }> {
+  const now = dependencies.now ?? (() => new Date());
+  const sleep =
+    dependencies.sleep ??
+    ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const seeded = seededAt.getTime();
+  const waitMs = seeded + manualRunClockMarginMs - now().getTime();
+  if (waitMs > 0) await sleep(waitMs);
+  const end = Math.max(now().getTime() - manualRunClockMarginMs, seeded);
+  return { start: new Date(seeded - 5 * 60_000), end: new Date(end) };
 }
 
 /** Returns the rule's max_signals, raised to the number of events so no hit is cut off. */

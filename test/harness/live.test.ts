@@ -10,6 +10,7 @@ import {
 } from "../../src/harness/elasticsearch-target.js";
 import type { LoadedEvent } from "../../src/harness/events.js";
 import {
+  manualRunWindow,
   runElasticsearch,
   runLive,
   type LiveDependencies,
@@ -234,8 +235,9 @@ describe("runRulesNow", () => {
       verificationBodies([ruleBody("r1", "a.exe")], 60),
       io,
     );
-    const start = new Date("2026-12-04T16:35:00.000Z");
-    const end = new Date("2026-12-04T16:40:00.000Z");
+    // Kibana checks the window against its clock, so it must lie in the past.
+    const end = new Date(Date.now() - 60_000);
+    const start = new Date(end.getTime() - 5 * 60_000);
     await runRulesNow(
       client,
       deployed.map((rule) => rule.id),
@@ -244,10 +246,21 @@ describe("runRulesNow", () => {
     expect(double.runs.manualRuns).toEqual([
       {
         ids: [deployed[0]?.id],
-        start: "2026-12-04T16:35:00.000Z",
-        end: "2026-12-04T16:40:00.000Z",
+        start: start.toISOString(),
+        end: end.toISOString(),
       },
     ]);
+  });
+
+  it("is refused for a future end", async () => {
+    double = await new KibanaDouble({ version: "9.5.7" }).start();
+    const client = kibanaClient(double);
+    const start = new Date(Date.now() - 60_000);
+    const end = new Date(Date.now() + 60_000);
+    await expect(runRulesNow(client, ["x"], { start, end })).rejects.toThrow(
+      /Backfill cannot be scheduled for the future/,
+    );
+    expect(double.runs.manualRuns).toEqual([]);
   });
 
   it("is refused before 8.16", async () => {
@@ -256,6 +269,41 @@ describe("runRulesNow", () => {
     await expect(
       runRulesNow(kibanaClient(double), ["x"], window),
     ).rejects.toThrow(/received 'run'/);
+  });
+});
+
+describe("manualRunWindow", () => {
+  it("waits until events are past", async () => {
+    const time = fakeTime();
+    const seededAt = new Date(time.now());
+    const window = await manualRunWindow(seededAt, {
+      now: () => new Date(time.now()),
+      sleep: time.sleep,
+    });
+    expect(time.sleeps).toEqual([1_000]);
+    expect(window.start.toISOString()).toBe("2026-12-04T16:35:00.000Z");
+    expect(window.end.toISOString()).toBe("2026-12-04T16:40:00.000Z");
+  });
+
+  it("ends a second before now", async () => {
+    const time = fakeTime();
+    const seededAt = new Date(time.now() - 30_000);
+    const window = await manualRunWindow(seededAt, {
+      now: () => new Date(time.now()),
+      sleep: time.sleep,
+    });
+    expect(time.sleeps).toEqual([]);
+    expect(window.start.toISOString()).toBe("2026-12-04T16:34:30.000Z");
+    expect(window.end.toISOString()).toBe("2026-12-04T16:39:59.000Z");
+  });
+
+  it("never ends before the events", async () => {
+    const seededAt = new Date("2026-12-04T16:40:00.000Z");
+    const window = await manualRunWindow(seededAt, {
+      now: () => new Date("2026-12-04T16:40:00.200Z"),
+      sleep: async () => {},
+    });
+    expect(window.end.toISOString()).toBe("2026-12-04T16:40:00.000Z");
   });
 });
 

@@ -137,6 +137,21 @@ export class RuleRuns {
     }
     const ids = (body.ids as string[] | undefined) ?? [];
     const run = (body.run ?? {}) as { start_date?: string; end_date?: string };
+    const invalid = backfillScheduleError(run.start_date, run.end_date);
+    if (invalid) {
+      const params = JSON.stringify({
+        start: run.start_date,
+        end: run.end_date,
+      });
+      return [
+        400,
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message: `Error validating backfill schedule parameters "${params}" - ${invalid}`,
+        },
+      ];
+    }
     const rules = ids.map((id) => store.all().find((rule) => rule.id === id));
     const disabled = rules.filter(
       (rule): rule is StoredRule => rule !== undefined && rule.enabled !== true,
@@ -194,6 +209,33 @@ export class RuleRuns {
       },
     ];
   }
+}
+
+/** Kibana's limit on how far back a manual run may start. */
+const maxBackfillLookbackMs = 90 * 24 * 60 * 60_000;
+
+/**
+ * Checks a manual run window as Kibana's alerting plugin does, against the
+ * double's clock: the start must parse, lie in the past and at most 90
+ * days back, and the end must follow the start and not lie in the future.
+ */
+function backfillScheduleError(
+  start: string | undefined,
+  end: string | undefined,
+): string | null {
+  const now = Date.now();
+  const startMs = Date.parse(String(start));
+  if (Number.isNaN(startMs)) return "Backfill start must be valid date";
+  if (now - startMs > maxBackfillLookbackMs)
+    return "Backfill cannot look back more than 90 days";
+  if (now < startMs) return "Backfill cannot be scheduled for the future";
+  if (end === undefined) return null;
+  const endMs = Date.parse(end);
+  if (Number.isNaN(endMs)) return "Backfill end must be valid date";
+  if (endMs <= startMs)
+    return "Backfill end must be greater than backfill start";
+  if (now < endMs) return "Backfill cannot be scheduled for the future";
+  return null;
 }
 
 /** The spaces of the double and the rule store of each. */
