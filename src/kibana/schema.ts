@@ -176,7 +176,6 @@ export function validateRuleBody(body: unknown): RuleIssue[] {
     }
     const field = String(issue.path[0] ?? "");
     const value = valueAt(body, issue.path);
-    const message = `${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
     return [
       {
         path: formatPath(issue.path) || "(body)",
@@ -184,9 +183,39 @@ export function validateRuleBody(body: unknown): RuleIssue[] {
         problem:
           value === undefined && issue.code === "invalid_type"
             ? "required field is missing"
-            : `${message}, got`,
+            : `${describeIssue(issue)}, got`,
         fix: fixes[field] ?? "Fix the value to match Kibana's rule schema.",
       },
     ];
   });
+}
+
+/** Words a schema violation in plain terms, without the library's phrasing. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "too_small":
+      if (issue.origin === "string" && Number(issue.minimum) === 1) {
+        return "must not be empty";
+      }
+      if (issue.origin === "array") {
+        return `must have at least ${issue.minimum} entries`;
+      }
+      return `must be at least ${issue.minimum}`;
+    case "too_big":
+      if (issue.origin === "array") {
+        return `must have at most ${issue.maximum} entries`;
+      }
+      if (issue.origin === "string") {
+        return `must have at most ${issue.maximum} characters`;
+      }
+      return `must be at most ${issue.maximum}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "invalid_type":
+      return `must be of type ${issue.expected}`;
+    case "invalid_format":
+      return "has an invalid format";
+    default:
+      return "invalid value";
+  }
 }

@@ -40,8 +40,8 @@ describe("validateBuiltRules", () => {
         file("c.json", { ...kibanaRule(3), severity: "urgent" }),
       ]),
     ).toEqual([
-      "a.json: risk_score: too big: expected number to be <=100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).",
-      'c.json: severity: invalid option: expected one of "low"|"medium"|"high"|"critical", got "urgent". Use low, medium, high or critical.',
+      "a.json: risk_score: must be at most 100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).",
+      'c.json: severity: must be one of "low", "medium", "high", "critical", got "urgent". Use low, medium, high or critical.',
     ]);
   });
 
@@ -83,7 +83,7 @@ describe("validateBuiltRules", () => {
   it("leaves long values out", () => {
     const [line] = problems([file("a.json", [kibanaRule(1)])]);
     expect(line).toBe(
-      "a.json: (body): invalid input: expected object, received array. Fix the value to match Kibana's rule schema.",
+      "a.json: (body): must be of type object. Fix the value to match Kibana's rule schema.",
     );
   });
 

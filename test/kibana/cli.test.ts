@@ -183,7 +183,7 @@ describe("detections deploy", () => {
     expect(result.stderr).toBe(
       [
         "error: 1 problem in the built rules; nothing was sent to Kibana:",
-        `  ${path.join(rulesDir, "rule_1.json")}: risk_score: too big: expected number to be <=100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).`,
+        `  ${path.join(rulesDir, "rule_1.json")}: risk_score: must be at most 100, got 500. Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).`,
         "Fix the Sigma rules and rebuild with detections build.",
         "",
       ].join("\n"),

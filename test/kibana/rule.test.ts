@@ -64,7 +64,7 @@ describe("buildKibanaRule", () => {
       buildKibanaRule(input({ rule: sigmaRule({ id: "None" }) })),
     );
     expect(message).toBe(
-      'rules/example.yml: rule_id: invalid input, got "None". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
+      'rules/example.yml: rule_id: invalid value, got "None". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
     );
   });
 
@@ -73,7 +73,7 @@ describe("buildKibanaRule", () => {
       buildKibanaRule(input({ rule: sigmaRule({ id: "" }) })),
     );
     expect(message).toBe(
-      'rules/example.yml: rule_id: too small: expected string to have >=1 characters, got "". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
+      'rules/example.yml: rule_id: must not be empty, got "". Set the Sigma rule\'s id to a UUID; the rule_id must never be the text None.',
     );
   });
 
@@ -82,7 +82,7 @@ describe("buildKibanaRule", () => {
       buildKibanaRule(input({ rule: sigmaRule({ description: undefined }) })),
     );
     expect(message).toContain(
-      'rules/example.yml: description: too small: expected string to have >=1 characters, got "". Give the Sigma rule a non-empty description; Kibana requires one.',
+      'rules/example.yml: description: must not be empty, got "". Give the Sigma rule a non-empty description; Kibana requires one.',
     );
   });
 

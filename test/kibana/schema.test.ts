@@ -16,7 +16,7 @@ describe("validateRuleBody", () => {
       {
         path: "risk_score",
         value: 101,
-        problem: "too big: expected number to be <=100, got",
+        problem: "must be at most 100, got",
         fix: "Use an integer from 0 to 100 (low 21, medium 47, high 73, critical 99).",
       },
     ]);
@@ -27,7 +27,7 @@ describe("validateRuleBody", () => {
       {
         path: "max_signals",
         value: 0,
-        problem: "too small: expected number to be >=1, got",
+        problem: "must be at least 1, got",
         fix: "Use an integer of at least 1.",
       },
     ]);
@@ -39,7 +39,7 @@ describe("validateRuleBody", () => {
       path: "severity",
       value: "informational",
       problem:
-        'invalid option: expected one of "low"|"medium"|"high"|"critical", got',
+        'must be one of "low", "medium", "high", "critical", got',
       fix: "Use low, medium, high or critical.",
     });
   });
