@@ -228,7 +228,8 @@ export class ElasticsearchDouble {
             status: 400,
             error: {
               type: "illegal_argument_exception",
-              reason: "only create is supported for data streams",
+              reason:
+                "only write ops with an op_type of create are allowed in data streams",
             },
           },
         });
