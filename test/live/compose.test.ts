@@ -122,7 +122,11 @@ describe("docker-compose.yml", () => {
       setup: "service_completed_successfully",
     });
     expect(service("elasticsearch").healthCheck?.test[0]).toBe("CMD-SHELL");
-    expect(service("kibana").healthCheck?.test[1]).toContain("/api/status");
+    expect(service("kibana").healthCheck?.test).toEqual([
+      "CMD",
+      "bash",
+      "/usr/local/bin/kibana-health.sh",
+    ]);
   });
 
   it("binds every port to loopback", () => {
@@ -145,6 +149,7 @@ describe("docker-compose.yml", () => {
     expect(mounts.map((m) => path.relative(projectRoot, m.source))).toEqual([
       "docker/set-kibana-password.sh",
       "docker/kibana.yml",
+      "docker/kibana-health.sh",
     ]);
     for (const mount of mounts) {
       expect(readFileSync(mount.source, "utf8").length).toBeGreaterThan(0);
@@ -295,6 +300,65 @@ describe("docker/set-kibana-password.sh", () => {
         "failed to set the kibana_system password: check ELASTIC_PASSWORD " +
         `and that ${double.url} is up\n`,
     });
+  });
+});
+
+describe("docker/kibana-health.sh", () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  /** Serves one status body and records the request line of each request. */
+  async function startStatus(
+    status: number,
+    body: string,
+  ): Promise<{
+    port: number;
+    requests: string[];
+  }> {
+    const requests: string[] = [];
+    server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      response.statusCode = status;
+      response.setHeader("content-type", "application/json");
+      response.end(body);
+    });
+    await new Promise<void>((resolve) =>
+      server?.listen(0, "127.0.0.1", resolve),
+    );
+    const { port } = server.address() as AddressInfo;
+    return { port, requests };
+  }
+
+  function runCheck(port: number) {
+    return run("bash", [path.join(projectRoot, "docker/kibana-health.sh")], {
+      env: { PATH: process.env.PATH, KIBANA_HEALTH_PORT: String(port) },
+    });
+  }
+
+  it("passes when Kibana is available", async () => {
+    const kibana = await startStatus(
+      200,
+      '{"status":{"overall":{"level":"available"}}}',
+    );
+    await expect(runCheck(kibana.port)).resolves.toMatchObject({
+      stdout: "",
+    });
+    expect(kibana.requests).toEqual(["GET /api/status"]);
+  });
+
+  it("fails while Kibana is unavailable", async () => {
+    const kibana = await startStatus(
+      503,
+      '{"status":{"overall":{"level":"unavailable"}}}',
+    );
+    await expect(runCheck(kibana.port)).rejects.toMatchObject({ code: 1 });
+  });
+
+  it("fails when nothing listens", async () => {
+    const kibana = await startStatus(200, "");
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    server = undefined;
+    await expect(runCheck(kibana.port)).rejects.toMatchObject({ code: 1 });
   });
 });
 
