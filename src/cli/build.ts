@@ -19,6 +19,7 @@ import {
 import { parseVersionLock, type VersionLock } from "../kibana/lock.js";
 import { MANAGED_TAG } from "../kibana/rule.js";
 import { type CommandContext, ExitCode } from "./context.js";
+import { listRuleFiles } from "./convert.js";
 
 interface BuildOptions {
   check: boolean;
@@ -43,7 +44,11 @@ export function registerBuildCommand(
       "write nothing; exit 1 listing the files that a build would change",
       false,
     )
-    .option("--rules <dir>", "folder of Sigma rules (*.yml)", "rules")
+    .option(
+      "--rules <dir>",
+      "folder of Sigma rules (*.yml and *.yaml, subfolders included)",
+      "rules",
+    )
     .option("--out <dir>", "folder for the built rules", "kibana")
     .action((options: BuildOptions) => {
       runBuild(options, context);
@@ -71,9 +76,9 @@ function readRuleSources(
   rulesDir: string,
   context: CommandContext,
 ): RuleSource[] {
-  let names: string[];
+  let files: string[];
   try {
-    names = readdirSync(rulesDir);
+    files = listRuleFiles(rulesDir);
   } catch (error) {
     throw new InputError(
       `${rulesDir}: cannot read the rules folder (${(error as Error).message}).`,
@@ -82,20 +87,16 @@ function readRuleSources(
       },
     );
   }
-  const files = names.filter((name) => name.endsWith(".yml")).sort();
   if (files.length === 0) {
     throw new InputError(
-      `${rulesDir}: no Sigma rules (*.yml). Add a rule or pass --rules.`,
+      `${rulesDir}: no Sigma rules (*.yml or *.yaml). Add a rule or pass --rules.`,
     );
   }
-  return files.map((name) => {
-    const file = path.join(rulesDir, name);
-    return {
-      key: path.basename(name, ".yml"),
-      file: displayPath(file, context),
-      text: readFileSync(file),
-    };
-  });
+  return files.map((file) => ({
+    key: path.basename(file).replace(/\.ya?ml$/, ""),
+    file: displayPath(file, context),
+    text: readFileSync(file),
+  }));
 }
 
 function readLock(file: string): VersionLock {

@@ -100,7 +100,8 @@ function exitCodeOf(results: ConversionResult[], allowUnsupported: boolean): Exi
   return ExitCode.ok;
 }
 
-function listRuleFiles(dir: string): string[] {
+/** Lists the `*.yml` and `*.yaml` files under `dir` and its subfolders, sorted. */
+export function listRuleFiles(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -189,7 +190,7 @@ describe("detections build", () => {
     expect(first).toBe("error: 2 rules failed to build; nothing was written:");
     expect(failures[0]?.startsWith(`  ${rules}/broken.yml:`)).toBe(true);
     expect(failures.at(-1)).toBe(
-      `  ${rules}/twin.yml: id dd8b7af3-5425-4207-ba89-e068c822fbd1 is also the id of ${rules}/mofcomp_outside_system32.yml. Give each rule its own UUID.`,
+      `  ${rules}/twin.yml:2: id: dd8b7af3-5425-4207-ba89-e068c822fbd1 is also the id of ${rules}/mofcomp_outside_system32.yml:2. Give each rule its own UUID.`,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -205,7 +206,7 @@ describe("detections build", () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `error: ${empty}: no Sigma rules (*.yml). Add a rule or pass --rules.\n`,
+      `error: ${empty}: no Sigma rules (*.yml or *.yaml). Add a rule or pass --rules.\n`,
     );
   });
 });
@@ -289,4 +290,84 @@ describe("detections build --check", () => {
     ]);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("builds subfolders and .yaml files", () => {
+    const root = temporaryFolder("build-");
+    const rules = path.join(root, "rules");
+    const out = path.join(root, "kibana");
+    cpSync("rules", rules, { recursive: true });
+    const copy = readFileSync(path.join(rules, "mofcomp_outside_system32.yml"), "utf8");
+    const renamed = (id: string): string => copy.replace(/^id: .*$/m, `id: ${id}`);
+    mkdirSync(path.join(rules, "sub"));
+    writeFileSync(path.join(rules, "sub", "nested.yml"), renamed("11111111-2222-4333-8444-555555555555"));
+    writeFileSync(path.join(rules, "other.yaml"), renamed("11111111-2222-4333-8444-666666666666"));
+    const result = detections("build", "--rules", rules, "--out", out);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      ...RULE_KEYS.map((key) => `${key}.json`),
+      "nested.json",
+      "other.json",
+      "rules.ndjson",
+      "version.lock.json",
+    ].sort());
+  });
+
+  it("rejects two rules with one file name", () => {
+    const root = temporaryFolder("build-");
+    const rules = path.join(root, "rules");
+    cpSync("rules", rules, { recursive: true });
+    mkdirSync(path.join(rules, "sub"));
+    const copy = readFileSync(path.join(rules, "mofcomp_outside_system32.yml"), "utf8");
+    writeFileSync(
+      path.join(rules, "sub", "mofcomp_outside_system32.yaml"),
+      copy.replace(/^id: .*$/m, "id: 11111111-2222-4333-8444-555555555555"),
+    );
+    const result = detections("build", "--rules", rules, "--out", path.join(root, "kibana"));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "error: 1 rule failed to build; nothing was written:\n" +
+        `  ${rules}/sub/mofcomp_outside_system32.yaml: the file name mofcomp_outside_system32 is also the name of ` +
+        `${rules}/mofcomp_outside_system32.yml, and both would build mofcomp_outside_system32.json. Rename one of the two files.\n`,
+    );
+  });
+
+  it("reports build problems with lines", () => {
+    const root = temporaryFolder("build-");
+    const rules = path.join(root, "rules");
+    mkdirSync(rules);
+    const copy = readFileSync("rules/mofcomp_outside_system32.yml", "utf8");
+    const text = copy
+      .replace(/^description:[^\n]*(\n  [^\n]*)*\n/m, "")
+      .replace(/^level: .*\n/m, "")
+      .replace(/^tags:\n/m, "tags:\n  - attack.t9999\n")
+      .replace(/^logsource:\n/m, "logsource:\n  service: nosuch\n");
+    writeFileSync(path.join(rules, "bad.yml"), text);
+    const result = detections("build", "--rules", rules, "--out", path.join(root, "kibana"));
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe("error: 1 rule failed to build; nothing was written:");
+    expect(lines.slice(1).map((line) => line.replace(/\. .*$/, ""))).toEqual([
+      `  ${rules}/bad.yml:1: level: missing field level`,
+      `  ${rules}/bad.yml:1: description: missing field description`,
+      `  ${rules}/bad.yml:11: tags[0]: unknown ATT&CK technique in ATT&CK 18.0 "attack.t9999"`,
+      `  ${rules}/bad.yml:16: logsource: unsupported: logsource`,
+    ]);
+    for (const line of lines.slice(1)) expect(line).not.toMatch(/too small|expected string|\(missing\)/);
+  });
+
+  it("rejects a rule that is not UTF-8", () => {
+    const root = temporaryFolder("build-");
+    const rules = path.join(root, "rules");
+    mkdirSync(rules);
+    const copy = readFileSync("rules/mofcomp_outside_system32.yml", "latin1");
+    writeFileSync(path.join(rules, "latin1.yml"), Buffer.from(copy.replace(/^title: .*$/m, "title: T\xe9\xff"), "latin1"));
+    const result = detections("build", "--rules", rules, "--out", path.join(root, "kibana"));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "error: 1 rule failed to build; nothing was written:\n" +
+        `  ${rules}/latin1.yml:1: (document): invalid UTF-8 at byte 8 (0xE9). Save the file as UTF-8\n`,
+    );
+  });
 });
+
