@@ -55,6 +55,7 @@ const windowsCommon: Record<string, FieldMapping> = {
   ProcessGuid: { kind: "ecs", field: "process.entity_id" },
   User: { kind: "user", nameField: "user.name", domainField: "user.domain" },
   Computer: { kind: "ecs", field: "host.name" },
+  ComputerName: { kind: "ecs", field: "host.name" },
   EventID: { kind: "ecs", field: "event.code" },
   Provider_Name: { kind: "ecs", field: "event.provider" },
   LogonId: noEcsField("LogonId"),

@@ -33,6 +33,10 @@ describe("fieldTables", () => {
 });
 
 describe("lookupField", () => {
+  it("maps ComputerName to host.name", () => {
+    expect(lookupField("process_creation", "ComputerName")).toEqual({ kind: "ecs", field: "host.name" });
+  });
+
   it("maps IntegrityLevel outside ECS", () => {
     expect(lookupField("process_creation", "IntegrityLevel")).toEqual({
       kind: "ecs",
