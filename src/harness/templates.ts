@@ -24,11 +24,14 @@ export const sourceDatasets: readonly SourceDataset[] = [
 ];
 
 /**
- * Priority above Elastic's built-in `logs` template (100) and Fleet's
- * integration templates (200, or 250 for a namespace), so that these
- * templates win for the verification data streams.
+ * Priority of the verification templates. Elastic's built-in `logs-*-*`
+ * template has priority 100 and Fleet's integration templates up to 200,
+ * and Elastic's docs ask templates that overlap them to use more than 500.
+ * Elasticsearch rejects two overlapping templates of equal priority, so
+ * this avoids 500 and 501, the values of the docs' examples, which users'
+ * own `logs-*` templates are likely to have.
  */
-export const templatePriority = 500;
+export const templatePriority = 800;
 
 /** ECS defines more fields than Elasticsearch's default limit of 1,000. */
 const totalFieldsLimit = 10_000;

@@ -194,7 +194,11 @@ export class ElasticsearchDouble {
     json: () => Record<string, unknown>,
   ): Reply {
     if (method === "PUT") {
-      this.templates.set(name, json());
+      const template = json();
+      const clash = this.samePriorityOverlap(name, template);
+      if (clash)
+        return [400, esError(400, "illegal_argument_exception", clash)];
+      this.templates.set(name, template);
       return [200, { acknowledged: true }];
     }
     if (method === "DELETE") {
@@ -211,6 +215,42 @@ export class ElasticsearchDouble {
       return [200, { acknowledged: true }];
     }
     return [405, esError(405, "method_not_allowed", method)];
+  }
+
+  /**
+   * Returns Elasticsearch's reason for rejecting a template whose index
+   * patterns overlap those of another template with the same priority, or
+   * null. Two patterns overlap here when either matches the other, which
+   * covers the wildcard patterns the tests use.
+   */
+  private samePriorityOverlap(
+    name: string,
+    template: Record<string, unknown>,
+  ): string | null {
+    const patterns = (template.index_patterns as string[] | undefined) ?? [];
+    const priority = Number(template.priority ?? 0);
+    for (const [otherName, other] of this.templates) {
+      if (otherName === name || Number(other.priority ?? 0) !== priority)
+        continue;
+      const otherPatterns = (other.index_patterns as string[]) ?? [];
+      const overlaps = patterns.some((pattern) =>
+        otherPatterns.some(
+          (otherPattern) =>
+            wildcard(pattern).test(otherPattern) ||
+            wildcard(otherPattern).test(pattern),
+        ),
+      );
+      if (overlaps) {
+        return (
+          `index template [${name}] has index patterns [${patterns.join(", ")}] ` +
+          `matching patterns from existing templates [${otherName}] with patterns ` +
+          `(${otherName} => [${otherPatterns.join(", ")}]) that have the same ` +
+          `priority [${priority}], multiple index templates may not match during ` +
+          "index creation, please use a different priority"
+        );
+      }
+    }
+    return null;
   }
 
   private bulk(body: string): Reply {

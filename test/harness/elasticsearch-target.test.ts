@@ -159,6 +159,27 @@ describe("ElasticsearchTarget", () => {
     }
   });
 
+  it("installs beside a logs-* template", async () => {
+    // A user's template for logs-* at the priority Elastic's docs suggest.
+    double.templates.set("my-logs", {
+      index_patterns: ["logs-*"],
+      priority: 500,
+    });
+    const names = await target.installTemplates("verifyab12");
+    expect(names).toHaveLength(4);
+    expect(double.templates.size).toBe(5);
+  });
+
+  it("rejects same-priority overlapping templates", async () => {
+    double.templates.set("my-logs", {
+      index_patterns: ["logs-*"],
+      priority: 800,
+    });
+    await expect(target.installTemplates("verifyab12")).rejects.toThrow(
+      `PUT _index_template/detections-verify-endpoint.events.process-verifyab12 failed on Elasticsearch at ${settings.url.origin} (HTTP 400): illegal_argument_exception: index template [detections-verify-endpoint.events.process-verifyab12] has index patterns [logs-endpoint.events.process-verifyab12] matching patterns from existing templates [my-logs] with patterns (my-logs => [logs-*]) that have the same priority [800], multiple index templates may not match during index creation, please use a different priority`,
+    );
+  });
+
   it("installs four templates", async () => {
     const names = await target.installTemplates("verifyab12");
     expect(names).toEqual([

@@ -75,7 +75,7 @@ describe("buildIndexTemplates", () => {
     expect(body?.index_patterns).toEqual([
       "logs-endpoint.events.process-verifyab12",
     ]);
-    expect(body?.priority).toBe(500);
+    expect(body?.priority).toBe(800);
   });
 
   it("raises the total fields limit", () => {
