@@ -3,7 +3,7 @@
  * `and`, `not`, `1 of`/`all of`, parentheses (Sigma specification v2,
  * "Condition"). Keywords are case-insensitive, as in pySigma.
  */
-import { SigmaRuleError, UnsupportedFeatureError } from "./errors.js";
+import { MAX_QUOTED_LENGTH, SigmaRuleError, UnsupportedFeatureError } from "./errors.js";
 import type { SigmaCondition, SourceLocation } from "./model.js";
 
 interface Token {
@@ -21,6 +21,15 @@ const keywords = new Set(["and", "or", "not", "of", "them", "all", "any"]);
  * SigmaHQ rules nest at most a few levels.
  */
 export const MAX_CONDITION_DEPTH = 100;
+
+/**
+ * Quotes a condition for a message, cut after MAX_QUOTED_LENGTH characters
+ * so that a huge condition does not flood the output.
+ */
+export function quoteCondition(text: string): string {
+  if (text.length <= MAX_QUOTED_LENGTH) return `"${text}"`;
+  return `"${text.slice(0, MAX_QUOTED_LENGTH)}..." (${text.length} characters)`;
+}
 
 /**
  * Parses `text` into a condition tree. Throws SigmaRuleError on a syntax
@@ -72,7 +81,7 @@ class ConditionParser {
       throw new UnsupportedFeatureError(
         this.location,
         "aggregation in condition",
-        `The condition "${this.text}" has an aggregation after \`|\` at ` +
+        `The condition ${quoteCondition(this.text)} has an aggregation after \`|\` at ` +
           "column " +
           `${token.column}; EQL event queries cannot count. Remove the ` +
           "aggregation or write a Sigma correlation rule.",
@@ -179,7 +188,7 @@ class ConditionParser {
     const found = token.kind === "end" ? "the end" : `\`${token.text}\``;
     throw new SigmaRuleError(
       this.location,
-      `invalid condition "${this.text}": ${expected} at column ` +
+      `invalid condition ${quoteCondition(this.text)}: ${expected} at column ` +
         `${token.column}, found ${found}`,
       "Use search identifiers joined by `and`, `or`, `not`, parentheses, " +
         "`1 of <pattern>` or `all of <pattern>`",

@@ -2,7 +2,7 @@
  * The `detection` section: search identifiers (maps, lists of maps, keyword
  * lists) and the condition that combines them.
  */
-import { parseCondition } from "./condition.js";
+import { parseCondition, quoteCondition } from "./condition.js";
 import { SigmaRuleError, UnsupportedFeatureError, describeValue } from "./errors.js";
 import type {
   SigmaCondition,
@@ -245,7 +245,7 @@ function checkReferences(
       if (!names.includes(condition.name)) {
         throw new SigmaRuleError(
           where,
-          `condition "${text}" names the undefined search identifier "${condition.name}"`,
+          `condition ${quoteCondition(text)} names the undefined search identifier "${condition.name}"`,
           names.length === 0
             ? `Define ${condition.name} under detection`
             : `Define ${condition.name} under detection, or use one of: ${names.join(", ")}`,
@@ -256,7 +256,7 @@ function checkReferences(
       if (matchSearchNames(condition.pattern, names).length === 0) {
         throw new SigmaRuleError(
           where,
-          `condition "${text}": the pattern "${condition.pattern}" matches no search identifier`,
+          `condition ${quoteCondition(text)}: the pattern "${condition.pattern}" matches no search identifier`,
           "Fix the pattern or define a matching search identifier",
         );
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CONDITION_DEPTH, parseCondition } from "../../src/sigma/condition.js";
+import { MAX_CONDITION_DEPTH, parseCondition, quoteCondition } from "../../src/sigma/condition.js";
 
 const where = { file: "r.yml", line: 9, path: "detection.condition" };
 const ref = (name: string) => ({ kind: "ref", name });
@@ -79,6 +79,22 @@ describe("parseCondition nesting limit", () => {
   it("rejects a long chain of not", () => {
     expect(() => parseCondition(`${"not ".repeat(5000)}a`, where)).toThrow(
       "r.yml:9: detection.condition: condition nested too deeply: more than 100 levels of parentheses and `not` at column 401. ",
+    );
+  });
+});
+
+describe("quoteCondition", () => {
+  it("quotes a short condition", () => {
+    expect(quoteCondition("a and b")).toBe('"a and b"');
+  });
+  it("cuts a long condition", () => {
+    const text = `${"a and ".repeat(100)}b`;
+    expect(quoteCondition(text)).toBe(`"${text.slice(0, 200)}..." (601 characters)`);
+  });
+  it("cuts the condition in errors", () => {
+    const text = `${"a and ".repeat(100)}or`;
+    expect(() => parseCondition(text, where)).toThrow(
+      `r.yml:9: detection.condition: invalid condition "${text.slice(0, 200)}..." (602 characters): expected a search identifier at column 601, found \`or\`. `,
     );
   });
 });
