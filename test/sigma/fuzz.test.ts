@@ -103,4 +103,20 @@ describe("convertRuleText", () => {
       { numRuns: 1000 },
     );
   });
+
+  it("never crashes on deep conditions", () => {
+    const opener = fc.constantFrom("(", "not ", "not (", "sel and (", "(sel or ");
+    const rule = (condition: string): string =>
+      "title: t\nid: 11111111-2222-4333-8444-555555555555\n" +
+      "logsource:\n  product: windows\n  category: process_creation\n" +
+      `detection:\n  sel:\n    Image: x\n  condition: ${JSON.stringify(condition)}\n`;
+    fc.assert(
+      fc.property(fc.array(opener, { maxLength: 400 }), (openers) => {
+        const closers = openers.map((open) => (open.includes("(") ? ")" : "")).reverse();
+        checkOutcome(rule(`${openers.join("")}sel${closers.join("")}`));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
+
