@@ -3,7 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { detectDocker, findLocalDockerEndpoint } from "./docker.js";
+import {
+  detectDocker,
+  findLocalDockerEndpoint,
+  testcontainersHostOf,
+} from "./docker.js";
 
 const home = "/home/dev";
 
@@ -67,6 +71,71 @@ describe("findLocalDockerEndpoint", () => {
       reason:
         "DOCKER_HOST is unix:///tmp/none.sock, but that socket does not exist",
     });
+  });
+});
+
+describe("findLocalDockerEndpoint with testcontainers settings", () => {
+  const socketExists = (file: string) => file === "/var/run/docker.sock";
+  const properties =
+    (text: string) =>
+    (file: string): string | null =>
+      file === "/home/dev/.testcontainers.properties" ? text : null;
+
+  it("rejects a remote tc.host", () => {
+    const found = findLocalDockerEndpoint(
+      {},
+      socketExists,
+      home,
+      properties("tc.host=tcp://cloud.example.com:2375\n"),
+    );
+    expect(found).toEqual({
+      available: false,
+      reason:
+        "tc.host in /home/dev/.testcontainers.properties points at " +
+        "cloud.example.com, which is not a loopback address; the live " +
+        "tests only use a Docker engine on this machine",
+    });
+  });
+
+  it("uses a loopback tc.host", () => {
+    const found = findLocalDockerEndpoint(
+      { DOCKER_HOST: "unix:///var/run/docker.sock" },
+      socketExists,
+      home,
+      properties("docker.host=unix:///x\ntc.host = tcp://127.0.0.1:41234\n"),
+    );
+    expect(found).toEqual({
+      available: true,
+      endpoint: "tcp://127.0.0.1:41234",
+    });
+  });
+
+  it("rejects a remote host override", () => {
+    const found = findLocalDockerEndpoint(
+      { TESTCONTAINERS_HOST_OVERRIDE: "10.0.0.5" },
+      socketExists,
+      home,
+      properties(""),
+    );
+    expect(found).toEqual({
+      available: false,
+      reason:
+        "TESTCONTAINERS_HOST_OVERRIDE is 10.0.0.5, which is not a loopback " +
+        "address; the live tests only reach containers on this machine",
+    });
+  });
+});
+
+describe("testcontainersHostOf", () => {
+  it("reads each separator form", () => {
+    expect(testcontainersHostOf("tc.host=tcp://a:1")).toBe("tcp://a:1");
+    expect(testcontainersHostOf("tc.host: tcp://b:2")).toBe("tcp://b:2");
+    expect(testcontainersHostOf("tc.host tcp://c:3")).toBe("tcp://c:3");
+  });
+
+  it("ignores other keys and comments", () => {
+    expect(testcontainersHostOf("# tc.host=tcp://a:1\n")).toBeNull();
+    expect(testcontainersHostOf("tc.hostname=x\ndocker.host=y")).toBeNull();
   });
 });
 

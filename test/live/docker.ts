@@ -4,7 +4,7 @@
  * it never connects to another host, and then uses testcontainers to ping
  * the engine.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -29,18 +29,57 @@ export function candidateSockets(
 
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
+/** Reads a file, or returns null when it cannot be read. */
+function readIfPresent(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Returns the `tc.host` entry of a `.testcontainers.properties` text, or
+ * null. Java properties separate key and value with `=`, `:` or blanks.
+ */
+export function testcontainersHostOf(properties: string): string | null {
+  const match = /^[ \t]*tc\.host(?:[ \t]*[=:][ \t]*|[ \t]+)(\S+)/m.exec(
+    properties,
+  );
+  return match?.[1] ?? null;
+}
+
 /**
  * Finds the local Docker endpoint without connecting to it: DOCKER_HOST when
  * set (a unix socket that exists, or tcp:// on a loopback address), else the
- * first known socket that exists.
+ * first known socket that exists. testcontainers prefers `tc.host` in
+ * `~/.testcontainers.properties` to DOCKER_HOST, and reaches containers
+ * through TESTCONTAINERS_HOST_OVERRIDE when set, so both must be local too.
  */
 export function findLocalDockerEndpoint(
   env: Record<string, string | undefined>,
   fileExists: (file: string) => boolean = existsSync,
   home: string = os.homedir(),
+  readFile: (file: string) => string | null = readIfPresent,
 ): DockerAvailability {
+  const override = env.TESTCONTAINERS_HOST_OVERRIDE;
+  if (override && !isLoopbackHost(override)) {
+    return {
+      available: false,
+      reason:
+        `TESTCONTAINERS_HOST_OVERRIDE is ${override}, which is not a ` +
+        "loopback address; the live tests only reach containers on this machine",
+    };
+  }
+  const propertiesFile = path.join(home, ".testcontainers.properties");
+  const properties = readFile(propertiesFile);
+  const tcHost = properties === null ? null : testcontainersHostOf(properties);
+  if (tcHost) {
+    return checkDockerHost(tcHost, fileExists, `tc.host in ${propertiesFile}`);
+  }
+
   const dockerHost = env.DOCKER_HOST;
-  if (dockerHost) return checkDockerHost(dockerHost, fileExists);
+  if (dockerHost) return checkDockerHost(dockerHost, fileExists, "DOCKER_HOST");
 
   const sockets = candidateSockets(env, home);
   const socket = sockets.find((file) => fileExists(file));
@@ -51,9 +90,16 @@ export function findLocalDockerEndpoint(
   };
 }
 
+/** Whether a host name or address is this machine's loopback interface. */
+function isLoopbackHost(host: string): boolean {
+  return loopbackHosts.has(host) || host.startsWith("127.");
+}
+
+/** Checks a Docker endpoint URL; `source` names where it was configured. */
 function checkDockerHost(
   dockerHost: string,
   fileExists: (file: string) => boolean,
+  source: string,
 ): DockerAvailability {
   if (dockerHost.startsWith("unix://")) {
     const socket = dockerHost.slice("unix://".length);
@@ -61,7 +107,7 @@ function checkDockerHost(
       ? { available: true, endpoint: dockerHost }
       : {
           available: false,
-          reason: `DOCKER_HOST is ${dockerHost}, but that socket does not exist`,
+          reason: `${source} is ${dockerHost}, but that socket does not exist`,
         };
   }
   let host: string;
@@ -70,16 +116,16 @@ function checkDockerHost(
   } catch {
     return {
       available: false,
-      reason: `DOCKER_HOST "${dockerHost}" is not a valid URL`,
+      reason: `${source} "${dockerHost}" is not a valid URL`,
     };
   }
-  if (loopbackHosts.has(host) || host.startsWith("127.")) {
+  if (isLoopbackHost(host)) {
     return { available: true, endpoint: dockerHost };
   }
   return {
     available: false,
     reason:
-      `DOCKER_HOST points at ${host}, which is not a loopback address; ` +
+      `${source} points at ${host}, which is not a loopback address; ` +
       "the live tests only use a Docker engine on this machine",
   };
 }
