@@ -90,7 +90,7 @@ export function findLocalDockerEndpoint(
   };
 }
 
-/** Whether a host name or address is this machine's loopback interface. */
+/** Returns whether a host name or address is on the loopback interface. */
 function isLoopbackHost(host: string): boolean {
   return loopbackHosts.has(host) || host.startsWith("127.");
 }
