@@ -157,7 +157,7 @@ function printExpr(
       indent + open,
     );
   } else if (expr.kind === "not") {
-    body = `not ${printExpr(expr.operand, column + open + 4, indent + open, 4)}`;
+    body = `not ${printExpr(expr.operand, column + open + 4, indent + open, notOperand(expr.operand))}`;
   } else if (expr.kind === "in" || expr.kind === "match") {
     body = printLongList(expr, column + open, indent + open);
   }
@@ -211,6 +211,15 @@ function needsParentheses(expr: Expr, parent: number): boolean {
   return precedence(expr) < parent || (expr.kind === "and" && parent === orOperand);
 }
 
+/**
+ * Binding strength for the operand of `not`. A nested `not` needs no
+ * parentheses (`not not x`), which keeps the printed text as deep as the
+ * tree, within the parser's nesting limit.
+ */
+function notOperand(operand: Expr): number {
+  return operand.kind === "not" ? precedence(operand) : 4;
+}
+
 function flatBody(expr: Expr): string {
   switch (expr.kind) {
     case "literal":
@@ -225,7 +234,7 @@ function flatBody(expr: Expr): string {
         .join(` ${expr.kind} `);
     }
     case "not":
-      return `not ${flat(expr.operand, 4)}`;
+      return `not ${flat(expr.operand, notOperand(expr.operand))}`;
     case "compare":
       return `${flat(expr.left, 5)} ${expr.op} ${flat(expr.right, 5)}`;
     case "match":

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EqlQuery, Expr } from "../../src/eql/ast.js";
+import { compileQuery } from "../../src/eql/engine/index.js";
 import { parseEql } from "../../src/eql/parser.js";
 import { printEql, printFieldPath, quoteString } from "../../src/eql/print.js";
+import { MAX_EQL_DEPTH } from "../../src/eql/token-stream.js";
 
 const field = (path: string, optional = false): Expr => ({ kind: "field", path, optional });
 const text = (value: string): Expr => ({ kind: "literal", value });
@@ -197,5 +199,26 @@ describe("printEql", () => {
   it("rejects numbers EQL cannot write", () => {
     const condition: Expr = { kind: "compare", op: "==", left: field("n"), right: { kind: "literal", value: Infinity } };
     expect(() => printEql(event(condition))).toThrow("EQL has no literal for the number Infinity");
+  });
+});
+
+describe("printEql nesting", () => {
+  it("prints a chain of not without parentheses", () => {
+    expect(printEql(parseEql("any where not not x == 1"))).toBe("any where not not x == 1");
+  });
+  it("round-trips queries at the nesting limit", () => {
+    const depth = MAX_EQL_DEPTH - 1;
+    const queries = [
+      `any where ${"(".repeat(depth)}true${")".repeat(depth)}`,
+      `any where ${"not ".repeat(depth)}true`,
+      `any where 1 < ${Array(depth - 1).fill("1").join(" + ")}`,
+      `any where ${"concat(".repeat(depth - 1)}"a"${")".repeat(depth - 1)} == "a"`,
+      `any where 1 == ${"-".repeat(depth - 1)}1`,
+    ];
+    for (const text of queries) {
+      const query = parseEql(text);
+      expect(parseEql(printEql(query))).toEqual(query);
+      expect(typeof compileQuery(query).matches({ x: 1 })).toBe("boolean");
+    }
   });
 });
