@@ -83,6 +83,9 @@ async function startContainers(
 
   const es = requireService(services, "elasticsearch");
   log(`starting ${es.image}`);
+  // NOTE: testcontainers 11 cannot choose the host address of a published
+  // port, so Docker publishes these random ports on every interface, while
+  // docker-compose.yml binds its ports to 127.0.0.1.
   const esContainer = await (
     await containerFor(es, network, logs)
   )
