@@ -8,7 +8,7 @@
  * character is backslash-escaped, because Elasticsearch enables all Lucene
  * operators (`# @ & < > ~` and `"` quoting among them).
  */
-import { UnsupportedFeatureError } from "../../sigma/errors.js";
+import { UnsupportedFeatureError, describeValue } from "../../sigma/errors.js";
 import type { SourceLocation } from "../../sigma/model.js";
 import type { RegexFlags } from "../../sigma/modifiers.js";
 import { type ClassItem, type RegexNode, type Shorthand, parseRegex } from "./regex-parse.js";
@@ -129,7 +129,7 @@ function emitNode(node: RegexNode, context: EmitContext): string {
       throw new UnsupportedFeatureError(
         context.where,
         `regular expression anchor ${node.kind === "start" ? "^" : "$"} inside the pattern`,
-        `Lucene regular expressions have no anchors, so only a ^ at the start or a $ at the end can be translated (pattern ${JSON.stringify(context.pattern)}).`,
+        `Lucene regular expressions have no anchors, so only a ^ at the start or a $ at the end can be translated (pattern ${describeValue(context.pattern)}).`,
       );
   }
 }
@@ -163,7 +163,7 @@ function emitClass(negated: boolean, items: ClassItem[], context: EmitContext): 
     throw new UnsupportedFeatureError(
       context.where,
       "negated character class with \\D, \\W or \\S",
-      `Lucene cannot subtract a negated shorthand inside [^...]; list the allowed characters instead (pattern ${JSON.stringify(context.pattern)}).`,
+      `Lucene cannot subtract a negated shorthand inside [^...]; list the allowed characters instead (pattern ${describeValue(context.pattern)}).`,
     );
   }
   const rest = items.filter((item) => !(negatedShorthands as ClassItem[]).includes(item));

@@ -8,7 +8,13 @@
  */
 import type { SourceLocation } from "../../sigma/model.js";
 import { UnsupportedFeatureError } from "../../sigma/errors.js";
-import { SigmaRuleError } from "../../sigma/errors.js";
+import { SigmaRuleError, describeValue } from "../../sigma/errors.js";
+
+/**
+ * Maximum nesting of groups. Parsing and translating are recursive, so a
+ * limit keeps a pattern such as 5,000 nested `(` from exhausting the stack.
+ */
+export const MAX_GROUP_DEPTH = 100;
 
 export type Shorthand = "d" | "D" | "w" | "W" | "s" | "S";
 
@@ -42,6 +48,7 @@ class RegexParser {
   private readonly chars: string[];
   private position = 0;
   private readonly inlineFlags = { ignoreCase: false, dotAll: false, multiline: false };
+  private depth = 0;
 
   constructor(
     private readonly pattern: string,
@@ -155,7 +162,12 @@ class RegexParser {
   }
 
   private finishGroup(): RegexNode {
+    this.depth++;
+    if (this.depth > MAX_GROUP_DEPTH) {
+      this.invalid(`groups nested more than ${MAX_GROUP_DEPTH} levels deep`);
+    }
     const alternatives = this.parseAlternatives();
+    this.depth--;
     if (this.next() !== ")") this.invalid("missing `)`");
     return { kind: "group", alternatives };
   }
@@ -286,12 +298,12 @@ class RegexParser {
   private invalid(problem: string): never {
     throw new SigmaRuleError(
       this.where,
-      `invalid regular expression ${JSON.stringify(this.pattern)}: ${problem}`,
+      `invalid regular expression ${describeValue(this.pattern)}: ${problem}`,
       "Fix the regular expression; Sigma uses PCRE syntax",
     );
   }
 
   private unsupported(feature: string, detail: string): never {
-    throw new UnsupportedFeatureError(this.where, feature, `${detail} (pattern ${JSON.stringify(this.pattern)}).`);
+    throw new UnsupportedFeatureError(this.where, feature, `${detail} (pattern ${describeValue(this.pattern)}).`);
   }
 }

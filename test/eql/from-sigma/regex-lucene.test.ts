@@ -77,6 +77,19 @@ describe("toLuceneRegex", () => {
   });
 });
 
+describe("toLuceneRegex nesting limit", () => {
+  it("accepts 100 nested groups", () => {
+    expect(() => lucene(`${"(".repeat(100)}a${")".repeat(100)}`)).not.toThrow();
+  });
+  it("rejects 5000 nested groups briefly", () => {
+    const pattern = `${"(".repeat(5000)}a${")".repeat(5000)}`;
+    expect(() => lucene(pattern)).toThrow(
+      `r.yml:8: detection.selection.CommandLine|re: invalid regular expression "${"(".repeat(199)}... (10003 characters): ` +
+        "groups nested more than 100 levels deep. Fix the regular expression; Sigma uses PCRE syntax",
+    );
+  });
+});
+
 describe("toLuceneRegex on line ends", () => {
   it.fails("matches $ before a final line feed as PCRE does", () => {
     const pattern = lucene("abc$");
