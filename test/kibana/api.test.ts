@@ -17,7 +17,7 @@ async function managedRules(
 ): Promise<KibanaClient> {
   kibana = await new KibanaDouble({ resultWindow }).start();
   for (let index = 1; index <= count; index += 1)
-    kibana.store().create(kibanaRule(index));
+    kibana.store().create({ ...kibanaRule(index) });
   kibana.store().create({ ...kibanaRule(count + 1), tags: ["Team rule"] });
   return new KibanaClient(apiKeyConnection(kibana.url), { retry: fastRetry });
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: plain JavaScript maintenance script without types
 import {
   buildAttackTable,
   formatAttackTable,
