@@ -1,21 +1,63 @@
 /**
- * Vitest global setup: finds out once per run whether a Docker engine
- * responds, prints one line when it does not, and hands the result to the
- * live suites through `inject("docker")`.
+ * Vitest global setup of the live project. Vitest calls it only when at
+ * least one live test file is in the run. It gets one stack for all live
+ * test files (a running one named by LIVE_ES_URL and LIVE_KIBANA_URL, or one
+ * started with testcontainers), hands it to them through
+ * `inject("liveStack")`, and stops a started stack when the run ends.
+ * Without a stack it prints one line saying why the live tests skip.
  */
+import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { detectDocker, type DockerAvailability } from "./docker.js";
+import { detectDocker } from "./docker.js";
+import { planLiveStack } from "./stack-plan.js";
+import { externalStack, startStack, type LiveStackContext } from "./stack.js";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    docker: DockerAvailability;
+export default async function setup(
+  project: TestProject,
+): Promise<(() => Promise<void>) | undefined> {
+  const plan = await planLiveStack(process.env, () => detectDocker());
+  switch (plan.kind) {
+    case "skip": {
+      console.log(`skipping the live tests in test/live: ${plan.reason}`);
+      provide(project, { available: false, reason: plan.reason });
+      return undefined;
+    }
+    case "external": {
+      provide(project, { available: true, stack: externalStack(plan) });
+      return undefined;
+    }
+    case "start": {
+      const stack = await startStack();
+      provide(project, { available: true, stack });
+      return async () => {
+        await stack.stop();
+        if (stack.logDirectory) {
+          rmSync(stack.logDirectory, { recursive: true, force: true });
+        }
+      };
+    }
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
-  const docker = await detectDocker();
-  if (!docker.available) {
-    console.log(`skipping the live tests in test/live: ${docker.reason}`);
+/** Provides only the plain fields, because Vitest serializes the value. */
+function provide(project: TestProject, context: LiveStackContext): void {
+  if (!context.available) {
+    project.provide("liveStack", context);
+    return;
   }
-  project.provide("docker", docker);
+  const { version, elasticsearchUrl, kibanaUrl, username, password } =
+    context.stack;
+  const { env, logDirectory } = context.stack;
+  project.provide("liveStack", {
+    available: true,
+    stack: {
+      version,
+      elasticsearchUrl,
+      kibanaUrl,
+      username,
+      password,
+      env,
+      logDirectory,
+    },
+  });
 }

@@ -2,24 +2,33 @@
  * Starts the Elasticsearch and Kibana of docker-compose.yml with
  * testcontainers, for the live tests: the same images, settings, health
  * checks and password setup, on one network, with random host ports.
- * `describeLive` wraps a suite: it skips with one line when no Docker engine
- * responds, prints the container logs when a test fails, and stops the stack.
+ * The live project's global setup starts one stack per run and stops it at
+ * the end. `describeLive` wraps a suite: it runs against that stack, skips
+ * when there is none, and prints the container logs when a test fails.
  */
-import { afterAll, beforeAll, beforeEach, describe, inject } from "vitest";
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeEach, describe, inject } from "vitest";
 import type {
   GenericContainer,
   StartedNetwork,
   StartedTestContainer,
 } from "testcontainers";
 import { loadComposeServices, type ComposeService } from "./compose-file.js";
-import type { DockerAvailability } from "./docker.js";
+import type { LiveStackPlan } from "./stack-plan.js";
 
 /** Pulling both images and starting Kibana takes minutes on a cold runner. */
 export const stackStartTimeoutMs = 15 * 60_000;
-const stopTimeoutMs = 2 * 60_000;
 const keptLogLines = 300;
 
-export interface StartedStack {
+/** A stack the live suites can reach, in plain values that Vitest can pass to test files. */
+export interface LiveStack {
   /** Elastic Stack version, for example "9.5.7". */
   version: string;
   elasticsearchUrl: string;
@@ -32,9 +41,28 @@ export interface StartedStack {
    * KIBANA_URL, KIBANA_USERNAME, KIBANA_PASSWORD.
    */
   env: Record<string, string>;
+  /**
+   * Folder with one `<service>.log` file per container, or null for a stack
+   * started outside the tests.
+   */
+  logDirectory: string | null;
+}
+
+/** A stack that this process started and stops. */
+export interface StartedStack extends LiveStack {
   /** The last lines each container wrote, one section per container. */
   logs(): string;
   stop(): Promise<void>;
+}
+
+/** What the live project's global setup provides to the live test files. */
+export type LiveStackContext =
+  { available: true; stack: LiveStack } | { available: false; reason: string };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    liveStack: LiveStackContext;
+  }
 }
 
 export interface StackOptions {
@@ -45,21 +73,19 @@ export interface StackOptions {
 }
 
 /**
- * Starts the stack, or connects to a running one when LIVE_ES_URL and
- * LIVE_KIBANA_URL are set (for example after `npm run stack:up`). Throws with
- * the container logs in the message when a container fails to start.
+ * Starts the stack with testcontainers. Throws with the container logs in
+ * the message when a container fails to start.
  */
 export async function startStack(
   options: StackOptions = {},
 ): Promise<StartedStack> {
-  const external = externalStack();
-  if (external) return external;
-
   const env = { ...process.env };
   if (options.version) env.STACK_VERSION = options.version;
   const services = loadComposeServices(env);
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-  const logs = new ContainerLogs();
+  const logs = new ContainerLogs(
+    mkdtempSync(path.join(os.tmpdir(), "detections-live-logs-")),
+  );
   const started: Array<StartedTestContainer | StartedNetwork> = [];
 
   try {
@@ -118,6 +144,7 @@ async function startContainers(
     username: "elastic",
     password,
     env: credentialEnv(elasticsearchUrl, kibanaUrl, "elastic", password),
+    logDirectory: logs.directory,
     logs: () => logs.render(),
     stop: () => stopAll(started),
   };
@@ -215,88 +242,116 @@ async function stopAll(
   started.length = 0;
 }
 
-/** Returns the stack named by LIVE_ES_URL and LIVE_KIBANA_URL, if both are set. */
-function externalStack(): StartedStack | null {
-  const elasticsearchUrl = process.env.LIVE_ES_URL;
-  const kibanaUrl = process.env.LIVE_KIBANA_URL;
-  if (!elasticsearchUrl || !kibanaUrl) return null;
-  const password = process.env.ELASTIC_PASSWORD ?? "changeme";
+/**
+ * Returns the running stack that LIVE_ES_URL and LIVE_KIBANA_URL name, for
+ * example after `npm run stack:up`, with the `elastic` password of
+ * ELASTIC_PASSWORD or the compose file's default.
+ */
+export function externalStack(
+  plan: Extract<LiveStackPlan, { kind: "external" }>,
+  env: Record<string, string | undefined> = process.env,
+): LiveStack {
+  const { elasticsearchUrl, kibanaUrl } = plan;
+  const password = env.ELASTIC_PASSWORD ?? "changeme";
   return {
-    version: process.env.STACK_VERSION ?? "unknown",
+    version: env.STACK_VERSION ?? "unknown",
     elasticsearchUrl,
     kibanaUrl,
     username: "elastic",
     password,
     env: credentialEnv(elasticsearchUrl, kibanaUrl, "elastic", password),
-    logs: () =>
-      "container logs are not collected for a stack started outside the " +
-      "tests: run `npm run stack:logs`",
-    stop: async () => undefined,
+    logDirectory: null,
   };
 }
 
-/** Keeps the last lines of each container's output. */
+/**
+ * Keeps the last lines of each container's output in memory, for the error
+ * of a failed start, and appends all of it to `<directory>/<service>.log`,
+ * so that test files in other processes can print it.
+ */
 class ContainerLogs {
   private readonly lines = new Map<string, string[]>();
+
+  constructor(readonly directory: string) {}
 
   consume(name: string, stream: NodeJS.ReadableStream): void {
     const kept = this.lines.get(name) ?? [];
     this.lines.set(name, kept);
+    const file = path.join(this.directory, `${name}.log`);
     stream.on("data", (chunk: Buffer | string) => {
-      kept.push(
-        ...chunk
-          .toString()
-          .split("\n")
-          .filter((line) => line),
-      );
+      appendFileSync(file, chunk);
+      kept.push(...splitLines(chunk.toString()));
       if (kept.length > keptLogLines)
         kept.splice(0, kept.length - keptLogLines);
     });
   }
 
   render(): string {
-    const sections = [...this.lines].map(
-      ([name, lines]) =>
-        `----- last ${lines.length} log lines of ${name} -----\n${lines.join("\n")}`,
-    );
-    return sections.join("\n");
+    return renderSections(this.lines);
   }
 }
 
-/** Returns whether Docker responds, as the global setup found out. */
-export function dockerAvailability(): DockerAvailability {
-  return inject("docker");
+function splitLines(text: string): string[] {
+  return text.split("\n").filter((line) => line);
+}
+
+function renderSections(lines: Map<string, string[]>): string {
+  const sections = [...lines].map(
+    ([name, kept]) =>
+      `----- last ${kept.length} log lines of ${name} -----\n${kept.join("\n")}`,
+  );
+  return sections.join("\n");
 }
 
 /**
- * Declares a suite that runs against a started stack. Without Docker the
+ * Returns the last lines of each container log in the stack's log folder,
+ * one section per container, or a hint for a stack started outside the
+ * tests.
+ */
+export function readContainerLogs(stack: LiveStack): string {
+  if (stack.logDirectory === null) {
+    return (
+      "container logs are not collected for a stack started outside the " +
+      "tests: run `npm run stack:logs`"
+    );
+  }
+  const lines = new Map<string, string[]>();
+  const files = readdirSync(stack.logDirectory).filter((file) =>
+    file.endsWith(".log"),
+  );
+  for (const file of files.sort()) {
+    const text = readFileSync(path.join(stack.logDirectory, file), "utf8");
+    lines.set(
+      file.slice(0, -".log".length),
+      splitLines(text).slice(-keptLogLines),
+    );
+  }
+  return renderSections(lines);
+}
+
+/**
+ * Declares a suite that runs against the run's shared stack. Without one the
  * suite is skipped, and the global setup has already printed the reason.
+ * Suites share the stack, so each must keep its rules and data apart from
+ * the others' (its own Kibana space or data stream namespace).
  */
 export function describeLive(
   name: string,
-  body: (stack: () => StartedStack) => void,
-  options: StackOptions = {},
+  body: (stack: () => LiveStack) => void,
 ): void {
-  describe.skipIf(!dockerAvailability().available)(name, () => {
-    let stack: StartedStack | undefined;
-
-    beforeAll(async () => {
-      stack = await startStack(options);
-    }, stackStartTimeoutMs);
-
+  const context = inject("liveStack");
+  describe.skipIf(!context.available)(name, () => {
     beforeEach(({ onTestFailed }) => {
       onTestFailed(() => {
-        if (stack) process.stderr.write(`${stack.logs()}\n`);
+        if (context.available) {
+          process.stderr.write(`${readContainerLogs(context.stack)}\n`);
+        }
       });
     });
 
-    afterAll(async () => {
-      await stack?.stop();
-    }, stopTimeoutMs);
-
     body(() => {
-      if (!stack) throw new Error("the live stack did not start");
-      return stack;
+      if (!context.available) throw new Error("no live stack in this run");
+      return context.stack;
     });
   });
 }
