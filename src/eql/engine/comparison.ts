@@ -4,7 +4,8 @@
  * and case-sensitively, booleans by equality, other mixes never equal.
  */
 import type { CompareOperator } from "../ast.js";
-import { foldCase, type Scalar } from "./values.js";
+import { javaIgnoreCaseKey } from "./case-folding.js";
+import type { Scalar } from "./values.js";
 
 /** Returns the sign of `left - right`, or null when they are not comparable. */
 export function compareScalars(left: Scalar, right: Scalar): number | null {
@@ -39,10 +40,13 @@ export function testComparison(
   }
 }
 
-/** Case-insensitive equality of two single values; strings are folded. */
+/**
+ * Case-insensitive equality of two single values. Strings compare as Java's
+ * `compareToIgnoreCase` does, which Elasticsearch's script for `:` uses.
+ */
 export function insensitiveEquals(left: Scalar, right: Scalar): boolean {
   if (typeof left === "string" && typeof right === "string") {
-    return foldCase(left) === foldCase(right);
+    return javaIgnoreCaseKey(left) === javaIgnoreCaseKey(right);
   }
   return compareScalars(left, right) === 0;
 }

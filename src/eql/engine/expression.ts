@@ -17,6 +17,7 @@ import {
   verificationError,
   withArticle,
 } from "./compile-context.js";
+import { foldAsciiCase } from "./case-folding.js";
 import { compileTruth } from "./condition.js";
 import {
   ARITHMETIC,
@@ -115,6 +116,7 @@ function compileCall(expr: CallExpr, context: CompileContext): CompiledValue {
     caseInsensitive: expr.caseInsensitive,
     kinds: args.map((arg) => numberKindOf(arg.type)),
   };
+  if (isPrefixQuery(expr, args)) callContext.fold = foldAsciiCase;
   const evaluate = (event: unknown): Value =>
     mapScalars(
       args.map((arg) => arg.evaluate(event)),
@@ -122,6 +124,23 @@ function compileCall(expr: CallExpr, context: CompileContext): CompiledValue {
     );
   const type = definition.returns(args.map((arg) => arg.type));
   return folded({ evaluate, type }, args);
+}
+
+/**
+ * Tells whether Elasticsearch runs a call as a `prefix` query: it does for
+ * `startsWith` on a field and a constant (QL's `ExpressionTranslators`),
+ * where `case_insensitive: true` folds ASCII letters only. Every other call
+ * runs in a script, where `~` lowercases with `toLowerCase(Locale.ROOT)`.
+ */
+// NOTE: Elasticsearch uses the query only where the call is a condition of
+// its own, and a script when the call is an operand (`startsWith~(x, "a")
+// == true`), but the engine folds ASCII only for both.
+function isPrefixQuery(expr: CallExpr, args: CompiledValue[]): boolean {
+  return (
+    expr.name === "startsWith" &&
+    args[0]?.field !== undefined &&
+    args[1]?.constant !== undefined
+  );
 }
 
 /** Arguments Elasticsearch requires to be constants. */

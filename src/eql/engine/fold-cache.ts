@@ -2,7 +2,7 @@
  * Case folding of field values, remembered between the tests that read the
  * same field of the same event.
  */
-import { foldCase } from "./values.js";
+import { foldAsciiCase } from "./case-folding.js";
 
 /**
  * Remembers the last string it folded. The memo is keyed on the string
@@ -14,10 +14,13 @@ export class FoldCache {
   private foldedInput: string | undefined = undefined;
   private folded = "";
 
-  /** Returns `foldCase(text)`. */
+  /**
+   * Returns `foldAsciiCase(text)`, the folding of Elasticsearch's
+   * case-insensitive queries on a field.
+   */
   fold(text: string): string {
     if (text !== this.foldedInput) {
-      this.folded = foldCase(text);
+      this.folded = foldAsciiCase(text);
       this.foldedInput = text;
     }
     return this.folded;

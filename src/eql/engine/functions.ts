@@ -27,6 +27,11 @@ export interface FunctionDefinition {
 
 export interface CallContext {
   caseInsensitive: boolean;
+  /**
+   * Case folding of a `~` call's strings; `foldCase` when absent. Only
+   * `startsWith~`, `endsWith~` and `stringContains~` read it.
+   */
+  fold?: (text: string) => string;
   /** Number kind of each argument when known before evaluation. */
   kinds: (NumberKind | undefined)[];
 }
@@ -192,8 +197,9 @@ function stringTest(
     let needle = asString(args[1]!);
     if (source === null || needle === null) return null;
     if (context.caseInsensitive) {
-      source = foldCase(source);
-      needle = foldCase(needle);
+      const fold = context.fold ?? foldCase;
+      source = fold(source);
+      needle = fold(needle);
     }
     return test(source, needle);
   };

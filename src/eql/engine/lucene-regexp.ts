@@ -5,6 +5,13 @@
  * literal `x` except for the classes `\d \s \w \D \S \W`, and adds `@` (any
  * string), `#` (nothing), `"..."` (a literal string) and `<n-m>` (a number
  * range).
+ *
+ * A case-insensitive translation follows Lucene's
+ * `RegExp.ASCII_CASE_INSENSITIVE`, the flag of Elasticsearch's `regexp`
+ * query with `case_insensitive: true`: a literal ASCII letter, alone, in a
+ * quoted string or in a character class, matches both its cases. Ranges
+ * such as `[a-z]`, `.` and the classes `\w` and friends are not folded, and
+ * no other letter folds (`s` does not match `ſ`).
  */
 
 export class LuceneRegExpError extends Error {}
@@ -14,8 +21,11 @@ const CLASS_ESCAPES = new Set(["d", "D", "s", "S", "w", "W"]);
 /** Largest `<n-m>` range written out as an alternation of numbers. */
 const MAX_INTERVAL_SIZE = 10_000;
 
-export function luceneToJsRegExpSource(pattern: string): string {
-  const translator = new Translator(pattern);
+export function luceneToJsRegExpSource(
+  pattern: string,
+  caseInsensitive = false,
+): string {
+  const translator = new Translator(pattern, caseInsensitive);
   const source = translator.union();
   if (!translator.atEnd()) translator.fail("unbalanced ')'");
   return source;
@@ -25,7 +35,10 @@ class Translator {
   private index = 0;
   private readonly chars: string[];
 
-  constructor(private readonly pattern: string) {
+  constructor(
+    private readonly pattern: string,
+    private readonly caseInsensitive: boolean,
+  ) {
     this.chars = Array.from(pattern);
   }
 
@@ -119,8 +132,15 @@ class Translator {
       case "{":
         return this.fail(`nothing to repeat before '${char}'`);
       default:
-        return literal(char);
+        return this.literal(char);
     }
+  }
+
+  private literal(char: string): string {
+    if (this.caseInsensitive && /^[a-zA-Z]$/.test(char)) {
+      return `[${char.toLowerCase()}${char.toUpperCase()}]`;
+    }
+    return literal(char);
   }
 
   private group(): string {
@@ -140,14 +160,14 @@ class Translator {
       const char = this.chars[this.index++];
       if (char === undefined) this.fail('missing closing "');
       if (char === '"') return text === "" ? "(?:)" : `(?:${text})`;
-      text += literal(char);
+      text += this.literal(char);
     }
   }
 
   private escape(): string {
     const char = this.chars[this.index++];
     if (char === undefined) this.fail("trailing backslash");
-    return CLASS_ESCAPES.has(char) ? `\\${char}` : literal(char);
+    return CLASS_ESCAPES.has(char) ? `\\${char}` : this.literal(char);
   }
 
   private characterClass(): string {
@@ -157,24 +177,45 @@ class Translator {
       this.index++;
     }
     let body = "";
+    let inRange = false;
     for (;;) {
       const char = this.chars[this.index++];
       if (char === undefined) this.fail("missing ']'");
       if (char === "]") break;
+      if (char === "-" && body !== "" && this.peek() !== "]") {
+        body += "-";
+        inRange = true;
+        continue;
+      }
+      let single = char;
       if (char === "\\") {
         const escaped = this.chars[this.index++];
         if (escaped === undefined) this.fail("trailing backslash");
-        body += CLASS_ESCAPES.has(escaped)
-          ? `\\${escaped}`
-          : classLiteral(escaped);
-      } else if (char === "-" && body !== "" && this.peek() !== "]") {
-        body += "-";
-      } else {
-        body += classLiteral(char);
+        if (CLASS_ESCAPES.has(escaped)) {
+          body += `\\${escaped}`;
+          inRange = false;
+          continue;
+        }
+        single = escaped;
       }
+      body += this.classMember(single, inRange || this.startsRange());
+      inRange = false;
     }
     if (body === "") this.fail("empty character class");
     return `[${negated ? "^" : ""}${body}]`;
+  }
+
+  private startsRange(): boolean {
+    const next = this.chars[this.index + 1];
+    return this.peek() === "-" && next !== undefined && next !== "]";
+  }
+
+  /** A class member; Lucene folds it unless it is a range's end point. */
+  private classMember(char: string, inRange: boolean): string {
+    if (this.caseInsensitive && !inRange && /^[a-zA-Z]$/.test(char)) {
+      return `${char.toLowerCase()}${char.toUpperCase()}`;
+    }
+    return classLiteral(char);
   }
 
   /** `<n-m>`: a decimal number from n to m, written as an alternation. */

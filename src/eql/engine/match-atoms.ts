@@ -16,11 +16,29 @@ import { compatible } from "./comparison-atoms.js";
 import { insensitiveEquals } from "./comparison.js";
 import type { Condition, Predicate, Truth } from "./condition.js";
 import { compileValue } from "./expression.js";
-import { LuceneRegExpError } from "./lucene-regexp.js";
+import { foldAsciiCase, javaIgnoreCaseKey } from "./case-folding.js";
 import { FoldCache } from "./fold-cache.js";
-import { regexSetTest, type StringTest, wildcardTest } from "./patterns.js";
+import { LuceneRegExpError } from "./lucene-regexp.js";
+import {
+  type FoldFunction,
+  regexSetTest,
+  type StringTest,
+  wildcardTest,
+} from "./patterns.js";
 import { wildcardSetTest } from "./wildcard-set.js";
-import { foldCase, type Scalar, scalarsOf, type Value } from "./values.js";
+import { type Scalar, scalarsOf, type Value } from "./values.js";
+
+/**
+ * Folding of exact values for `:` and `in~`: on a field, Elasticsearch runs
+ * a `term` query with `case_insensitive: true` (ASCII letters only); on any
+ * other expression, a script compares with Java's `compareToIgnoreCase`.
+ */
+// NOTE: Elasticsearch folds the same condition differently in a query and
+// in a script (`x : "ſ"` finds "s" only when `x` is not a plain field).
+// The engine follows Elasticsearch on both paths.
+function exactFoldFor(value: CompiledValue): FoldFunction | undefined {
+  return value.field === undefined ? javaIgnoreCaseKey : undefined;
+}
 
 export function compileMatch(
   expr: MatchExpr,
@@ -38,7 +56,7 @@ export function compileMatch(
   const texts = patterns.map((pattern, index) =>
     patternText(expr, expr.patterns[index]!, pattern),
   );
-  const test = stringSetTest(expr, texts, value.field?.foldCache);
+  const test = stringSetTest(expr, texts, value);
   return anyValueCondition(value, (scalar) =>
     typeof scalar === "string" ? test(scalar) : false,
   );
@@ -61,11 +79,19 @@ function patternText(
 function stringSetTest(
   expr: MatchExpr,
   texts: string[],
-  foldCache: FoldCache | undefined,
+  value: CompiledValue,
 ): StringTest {
   const caseInsensitive = expr.op === ":" || expr.op.endsWith("~");
   if (!expr.op.startsWith("regex")) {
-    return wildcardSetTest(texts, caseInsensitive, foldCache);
+    // `like~` compares even a value without wildcards as a pattern, which
+    // a script runs as a Java regular expression that folds ASCII only.
+    const exactFold = expr.op === ":" ? exactFoldFor(value) : undefined;
+    return wildcardSetTest(
+      texts,
+      caseInsensitive,
+      value.field?.foldCache,
+      exactFold,
+    );
   }
   try {
     return regexSetTest(texts, caseInsensitive);
@@ -138,7 +164,12 @@ function compileLegacyEquality(
     return { test, truth: test, script: false };
   }
   if (typeof constant.value === "string") {
-    const matcher = wildcardTest(constant.value, true, value.field?.foldCache);
+    const matcher = wildcardTest(
+      constant.value,
+      true,
+      value.field?.foldCache,
+      exactFoldFor(value),
+    );
     return anyValueCondition(value, (scalar) =>
       typeof scalar === "string" ? matcher(scalar) : false,
     );
@@ -175,6 +206,7 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
     constants,
     expr.caseInsensitive,
     value.field?.foldCache,
+    exactFoldFor(value),
   );
   const read = value.evaluate;
   const truth: Truth = (event) => {
@@ -201,17 +233,28 @@ export function compileIn(expr: InExpr, context: CompileContext): Condition {
   return { test: (event) => !present(event), truth: negatedTruth, script };
 }
 
-/** Compiles set membership of the constants of an `in` list. */
+/**
+ * Compiles set membership of the constants of an `in` list. `in~` folds
+ * with `exactFold` when set, else with `foldAsciiCase` through `cache`.
+ */
 function membershipTest(
   constants: Value[],
   caseInsensitive: boolean,
   cache: FoldCache = new FoldCache(),
+  exactFold?: FoldFunction,
 ): (scalar: Scalar) => boolean {
+  const fold = exactFold ?? foldAsciiCase;
   const strings = new Set<string>();
   const others = new Set<Scalar>();
   for (const scalar of constants.flatMap(scalarsOf)) {
     if (typeof scalar !== "string") others.add(scalar);
-    else strings.add(caseInsensitive ? foldCase(scalar) : scalar);
+    else strings.add(caseInsensitive ? fold(scalar) : scalar);
+  }
+  if (caseInsensitive && exactFold !== undefined) {
+    return (scalar) =>
+      typeof scalar === "string"
+        ? strings.has(exactFold(scalar))
+        : others.has(scalar);
   }
   if (caseInsensitive) {
     return (scalar) =>

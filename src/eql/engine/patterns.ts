@@ -1,11 +1,17 @@
 /**
  * String matchers compiled once per query: exact, wildcard (`*` and `?`,
  * for `:` and `like`) and Lucene regular expressions (for `regex`), each
- * case-sensitive or case-insensitive.
+ * case-sensitive or case-insensitive. Case-insensitive matchers fold ASCII
+ * letters only, as Elasticsearch's case-insensitive queries do (see
+ * case-folding.ts), unless the caller passes another folding for exact
+ * values.
  */
-import { luceneToJsRegExpSource } from "./lucene-regexp.js";
+import { foldAsciiCase } from "./case-folding.js";
 import { FoldCache } from "./fold-cache.js";
-import { foldCase } from "./values.js";
+import { luceneToJsRegExpSource } from "./lucene-regexp.js";
+
+/** Folding of a whole value for exact comparison, such as `foldAsciiCase`. */
+export type FoldFunction = (text: string) => string;
 
 export type StringTest = (value: string) => boolean;
 
@@ -13,14 +19,20 @@ export type StringTest = (value: string) => boolean;
  * Compiles a wildcard pattern. `*` matches any run of characters and `?`
  * exactly one. Every other character, backslash included, is literal,
  * because Elasticsearch EQL has no escape for `*` or `?`. A case-insensitive
- * test folds the value with `foldCase`, through `cache` when given.
+ * test folds the value with `foldAsciiCase`, through `cache` when given, or
+ * with `exactFold` when the pattern has no wildcard and `exactFold` is set.
  */
 export function wildcardTest(
   pattern: string,
   caseInsensitive: boolean,
   cache: FoldCache = new FoldCache(),
+  exactFold?: FoldFunction,
 ): StringTest {
-  const wanted = caseInsensitive ? foldCase(pattern) : pattern;
+  if (!/[*?]/.test(pattern) && caseInsensitive && exactFold !== undefined) {
+    const wanted = exactFold(pattern);
+    return (value) => exactFold(value) === wanted;
+  }
+  const wanted = caseInsensitive ? foldAsciiCase(pattern) : pattern;
   const fold = caseInsensitive
     ? (value: string) => cache.fold(value)
     : (value: string) => value;
@@ -47,7 +59,10 @@ export function wildcardTest(
  * breaks, so a pattern's leading `*` is the same as leaving it unanchored
  * at the start, and a trailing `*` the same at the end. Dropping the `.*`
  * with the anchor keeps the meaning and spares the matcher scanning to the
- * end of the value and back for each alternative.
+ * end of the value and back for each alternative. A case-insensitive
+ * expression spells each ASCII letter as a class of both cases (`[sS]`)
+ * instead of using the `i` flag, whose Unicode folding would also let `s`
+ * match `ſ`.
  */
 export function wildcardRegExp(
   patterns: string[],
@@ -58,16 +73,19 @@ export function wildcardRegExp(
     const source = Array.from(body, (char) => {
       if (char === "*") return ".*";
       if (char === "?") return ".";
-      return escapeRegExp(char);
+      return caseInsensitive ? asciiCaseClass(char) : escapeRegExp(char);
     }).join("");
     const start = /^\*/.test(pattern) ? "" : "^";
     const end = /\*$/.test(pattern) ? "" : "$";
     return `${start}${source}${end}`;
   });
-  return new RegExp(
-    `(?:${alternatives.join("|")})`,
-    caseInsensitive ? "isu" : "su",
-  );
+  return new RegExp(`(?:${alternatives.join("|")})`, "su");
+}
+
+/** Spells an ASCII letter as a class of both its cases, else escapes it. */
+export function asciiCaseClass(char: string): string {
+  if (!/^[a-zA-Z]$/.test(char)) return escapeRegExp(char);
+  return `[${char.toLowerCase()}${char.toUpperCase()}]`;
 }
 
 export function escapeRegExp(char: string): string {
@@ -82,11 +100,8 @@ export function regexSetTest(
   caseInsensitive: boolean,
 ): StringTest {
   const sources = patterns.map(
-    (pattern) => `(?:${luceneToJsRegExpSource(pattern)})`,
+    (pattern) => `(?:${luceneToJsRegExpSource(pattern, caseInsensitive)})`,
   );
-  const regexp = new RegExp(
-    `^(?:${sources.join("|")})$`,
-    caseInsensitive ? "isu" : "su",
-  );
+  const regexp = new RegExp(`^(?:${sources.join("|")})$`, "su");
   return (value) => regexp.test(value);
 }

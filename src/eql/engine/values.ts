@@ -61,7 +61,12 @@ export function mapScalars(
   return results.length === 1 ? results[0]! : results;
 }
 
-/** Case folding used by every case-insensitive operator and function. */
+/**
+ * Case folding of the `~` functions, as Elasticsearch's scripts lowercase
+ * with Java's `String.toLowerCase(Locale.ROOT)`: full Unicode mappings
+ * (`İ` to `i̇`, a final `Σ` to `ς`), like JavaScript's `toLowerCase`. The
+ * operators fold differently (see case-folding.ts).
+ */
 export function foldCase(text: string): string {
   return text.toLowerCase();
 }

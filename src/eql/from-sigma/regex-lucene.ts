@@ -29,6 +29,7 @@ const shorthandSets: Record<"d" | "w" | "s", string> = {
 
 interface EmitContext {
   dotAll: boolean;
+  ignoreCase: boolean;
   multiline: boolean;
   where: SourceLocation;
   pattern: string;
@@ -39,12 +40,13 @@ export function toLuceneRegex(pattern: string, flags: RegexFlags, where: SourceL
   const parsed = parseRegex(pattern, where);
   const context: EmitContext = {
     dotAll: flags.dotAll || parsed.inlineFlags.dotAll,
+    ignoreCase: flags.ignoreCase || parsed.inlineFlags.ignoreCase,
     multiline: flags.multiline || parsed.inlineFlags.multiline,
     where,
     pattern,
   };
   const body = emitAlternatives(parsed.alternatives, context, true, true);
-  return { pattern: body, ignoreCase: flags.ignoreCase || parsed.inlineFlags.ignoreCase };
+  return { pattern: body, ignoreCase: context.ignoreCase };
 }
 
 function emitAlternatives(
@@ -154,7 +156,7 @@ function emitClass(negated: boolean, items: ClassItem[], context: EmitContext): 
   );
   const negatedShorthands = shorthands.filter((item) => item.name === item.name.toUpperCase());
   if (negatedShorthands.length === 0) {
-    return `[${negated ? "^" : ""}${items.map(emitClassItem).join("")}]`;
+    return `[${negated ? "^" : ""}${items.map((item) => emitClassItem(item, context)).join("")}]`;
   }
   const complements = new Set(shorthands.map((item) => item.name.toLowerCase() + (item.name === item.name.toUpperCase() ? "!" : "")));
   const coversAll = ["d", "w", "s"].some((name) => complements.has(name) && complements.has(`${name}!`));
@@ -168,19 +170,39 @@ function emitClass(negated: boolean, items: ClassItem[], context: EmitContext): 
   }
   const rest = items.filter((item) => !(negatedShorthands as ClassItem[]).includes(item));
   const branches = negatedShorthands.map((item) => emitShorthand(item.name));
-  if (rest.length > 0) branches.unshift(`[${rest.map(emitClassItem).join("")}]`);
+  if (rest.length > 0) branches.unshift(`[${rest.map((item) => emitClassItem(item, context)).join("")}]`);
   return `(${branches.join("|")})`;
 }
 
-function emitClassItem(item: ClassItem): string {
+function emitClassItem(item: ClassItem, context: EmitContext): string {
   switch (item.kind) {
     case "char":
       return escapeChar(item.char);
-    case "range":
-      return `${escapeChar(item.from)}-${escapeChar(item.to)}`;
+    case "range": {
+      const range = `${escapeChar(item.from)}-${escapeChar(item.to)}`;
+      return context.ignoreCase ? range + otherCaseRanges(item.from, item.to) : range;
+    }
     case "shorthand":
       return escapeClassSet(shorthandSets[item.name as "d" | "w" | "s"]);
   }
+}
+
+/**
+ * Spells out the other case of the ASCII letters in a range, because
+ * Lucene's case-insensitive flag (ASCII_CASE_INSENSITIVE, which `regex~`
+ * sets) folds single characters but not ranges: `[a-c]` never matches `B`.
+ */
+function otherCaseRanges(from: string, to: string): string {
+  const low = from.codePointAt(0)!;
+  const high = to.codePointAt(0)!;
+  let ranges = "";
+  for (const [first, last, shift] of [[0x61, 0x7a, -0x20], [0x41, 0x5a, 0x20]] as const) {
+    const start = Math.max(low, first);
+    const end = Math.min(high, last);
+    if (start > end) continue;
+    ranges += `${String.fromCharCode(start + shift)}-${String.fromCharCode(end + shift)}`;
+  }
+  return ranges;
 }
 
 /** Escapes the characters of a set written as in `shorthandSets`. */

@@ -1,5 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+  foldAsciiCase,
+  javaIgnoreCaseKey,
+} from "../../../src/eql/engine/case-folding.js";
 import { FoldCache } from "../../../src/eql/engine/fold-cache.js";
 import {
   escapeRegExp,
@@ -9,24 +13,23 @@ import { wildcardSetTest } from "../../../src/eql/engine/wildcard-set.js";
 
 /**
  * Builds the general form of a wildcard list: one regular expression
- * anchored at both ends, with `.*` for `*` and `.` for `?`.
+ * anchored at both ends, with `.*` for `*` and `.` for `?`, run on the
+ * ASCII-folded value when the test ignores case.
  */
 function anchoredReference(
   patterns: string[],
   caseInsensitive: boolean,
 ): StringTest {
+  const fold = caseInsensitive ? foldAsciiCase : (text: string) => text;
   const alternatives = patterns.map((pattern) =>
-    Array.from(pattern, (char) => {
+    Array.from(fold(pattern), (char) => {
       if (char === "*") return ".*";
       if (char === "?") return ".";
       return escapeRegExp(char);
     }).join(""),
   );
-  const regexp = new RegExp(
-    `^(?:${alternatives.join("|")})$`,
-    caseInsensitive ? "isu" : "su",
-  );
-  return (value) => regexp.test(value);
+  const regexp = new RegExp(`^(?:${alternatives.join("|")})$`, "su");
+  return (value) => regexp.test(fold(value));
 }
 
 /**
@@ -123,13 +126,19 @@ describe("wildcardSetTest", () => {
     [["*a*", "b*"], true, "", false],
     [["*", "b*"], true, "", true],
     [["", "x*"], true, "", true],
-    [["*s*", "x*"], true, "ſ", true],
-    [["*ſ*", "x*"], true, "S", true],
+    [["*s*", "x*"], true, "ſ", false],
+    [["*ſ*", "x*"], true, "S", false],
+    [["*S*", "x*"], true, "s", true],
     [["*ss*", "x*"], true, "ß", false],
+    [["*ß*", "x*"], true, "ẞ", false],
     [["*i*", "x*"], true, "İ", false],
-    [["*k", "x*"], true, "\u212a", true],
-    [["*σ", "x*"], true, "Σ", true],
-    [["*σ", "x*"], true, "ς", true],
+    [["*i*", "x*"], true, "ı", false],
+    [["*I*", "x*"], true, "i", true],
+    [["*k", "x*"], true, "\u212a", false],
+    [["*σ", "x*"], true, "Σ", false],
+    [["*σ", "x*"], true, "ς", false],
+    [["*ａ*", "x*"], true, "Ａ", false],
+    [["*é*", "x*"], true, "É", false],
     [["a?c", "x*"], true, "a😀c", true],
     [["a?c", "x*"], false, "a\nc", true],
     [["*\ude00*", "x*"], false, "😀", false],
@@ -140,4 +149,41 @@ describe("wildcardSetTest", () => {
     expect(wildcardSetTest(list, fold)(value)).toBe(expected);
     expect(anchoredReference(list, fold)(value)).toBe(expected);
   });
+
+  it("folds single patterns like lists", () => {
+    fc.assert(
+      fc.property(pattern, text, (single, value) => {
+        const alone = wildcardSetTest([single], true)(value);
+        expect(alone).toBe(wildcardSetTest([single, single], true)(value));
+        expect(alone).toBe(anchoredReference([single], true)(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  const scriptCases: [string[], string, boolean][] = [
+    [["s", "x"], "ſ", true],
+    [["k", "x"], "\u212a", true],
+    [["i", "x"], "İ", true],
+    [["i", "x"], "ı", true],
+    [["ß", "x"], "ẞ", true],
+    [["ß", "x"], "ss", false],
+    [["σ", "x"], "ς", true],
+    [["ａ", "x"], "Ａ", true],
+    [["*s*", "x"], "ſ", false],
+    [["*s*", "s"], "ſ", true],
+    [["y*", "s"], "Y", true],
+  ];
+  it.each(scriptCases)(
+    "tests %j on %j with Java keys",
+    (list, value, expected) => {
+      const test = wildcardSetTest(
+        list,
+        true,
+        new FoldCache(),
+        javaIgnoreCaseKey,
+      );
+      expect(test(value)).toBe(expected);
+    },
+  );
 });
