@@ -8,14 +8,29 @@
  */
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { detectDocker } from "./docker.js";
+import { detectDocker, type DockerAvailability } from "./docker.js";
 import { planLiveStack } from "./stack-plan.js";
 import { externalStack, startStack, type LiveStackContext } from "./stack.js";
 
-export default async function setup(
+/** The part of Vitest's TestProject that the setup uses. */
+export type ProvidingProject = Pick<TestProject, "provide">;
+
+export default function setup(
   project: TestProject,
 ): Promise<(() => Promise<void>) | undefined> {
-  const plan = await planLiveStack(process.env, () => detectDocker());
+  return setupLiveStack(project, process.env, () => detectDocker());
+}
+
+/**
+ * Carries out the plan for the run's live stack and returns the teardown
+ * that stops a started stack.
+ */
+export async function setupLiveStack(
+  project: ProvidingProject,
+  env: Record<string, string | undefined>,
+  detect: () => Promise<DockerAvailability>,
+): Promise<(() => Promise<void>) | undefined> {
+  const plan = await planLiveStack(env, detect);
   switch (plan.kind) {
     case "skip": {
       console.log(`skipping the live tests in test/live: ${plan.reason}`);
@@ -23,7 +38,7 @@ export default async function setup(
       return undefined;
     }
     case "external": {
-      provide(project, { available: true, stack: externalStack(plan) });
+      provide(project, { available: true, stack: externalStack(plan, env) });
       return undefined;
     }
     case "start": {
@@ -40,7 +55,7 @@ export default async function setup(
 }
 
 /** Provides only the plain fields, because Vitest serializes the value. */
-function provide(project: TestProject, context: LiveStackContext): void {
+function provide(project: ProvidingProject, context: LiveStackContext): void {
   if (!context.available) {
     project.provide("liveStack", context);
     return;
