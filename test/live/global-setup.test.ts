@@ -1,8 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { KibanaDouble } from "../kibana-double/server.js";
 import { projectRoot } from "./compose-file.js";
 import type { DockerAvailability } from "./docker.js";
 import { setupLiveStack, type ProvidingProject } from "./global-setup.js";
@@ -124,6 +126,55 @@ describe("live project in vitest.config.ts", () => {
       lines.some((line) => /Test Files\s+2 skipped \(2\)/.test(line)),
     ).toBe(true);
     expect(status).toBe(0);
+  });
+
+  it("runs live files on a named stack", async () => {
+    const double = await new KibanaDouble({
+      username: "elastic",
+      password: "from-env",
+    }).start();
+    try {
+      // The child must not block this process, which serves the double.
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          "node_modules/vitest/vitest.mjs",
+          "run",
+          "test/live/deploy.live.test.ts",
+        ],
+        {
+          cwd: projectRoot,
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            NO_COLOR: "1",
+            // The deploy suite never reaches Elasticsearch.
+            LIVE_ES_URL: "http://127.0.0.1:9",
+            LIVE_KIBANA_URL: double.url,
+            ELASTIC_PASSWORD: "from-env",
+          },
+        },
+      );
+      expect(stdout).toMatch(/Tests\s+5 passed \(5\)/);
+      const spaces = double.requests.filter(
+        (request) =>
+          request.path.startsWith("/api/spaces/space") &&
+          request.method !== "GET",
+      );
+      const space = /^\/api\/spaces\/space\/(deploy-test-[0-9a-f]{8})$/.exec(
+        spaces[1]?.path ?? "",
+      )?.[1];
+      expect(spaces.map((request) => request.method)).toEqual([
+        "POST",
+        "DELETE",
+      ]);
+      const ruleSpaces = double.requests
+        .filter((request) => request.path.startsWith("/api/detection_engine"))
+        .map((request) => request.space);
+      expect(new Set(ruleSpaces)).toEqual(new Set([space]));
+    } finally {
+      await double.stop();
+    }
   });
 
   it("skips the setup without live files", () => {
