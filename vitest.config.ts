@@ -31,8 +31,10 @@ export default defineConfig({
           // test files of that project, so a run without live test files
           // neither looks for Docker nor starts a stack.
           globalSetup: ["test/live/global-setup.ts"],
-          // The live test files share one stack; one at a time keeps their
-          // load on that stack's 2 GiB Kibana low.
+          // The live test files share one stack. One file at a time keeps
+          // the load on its 2 GiB Kibana low, and keeps a live verification,
+          // whose rules read the events of every namespace, from seeing
+          // events that another file indexed.
           fileParallelism: false,
           ...timeouts,
         },

@@ -21,12 +21,11 @@ import type {
   StartedTestContainer,
 } from "testcontainers";
 import { loadComposeServices, type ComposeService } from "./compose-file.js";
+import { ContainerLogs, readContainerLogs } from "./container-logs.js";
 import type { LiveStackPlan } from "./stack-plan.js";
 
 /** Pulling both images and starting Kibana takes minutes on a cold runner. */
 export const stackStartTimeoutMs = 15 * 60_000;
-const keptLogLines = 300;
-
 /** A stack the live suites can reach, in plain values that Vitest can pass to test files. */
 export interface LiveStack {
   /** Elastic Stack version, for example "9.5.7". */
@@ -265,71 +264,6 @@ export function externalStack(
 }
 
 /**
- * Keeps the last lines of each container's output in memory, for the error
- * of a failed start, and appends all of it to `<directory>/<service>.log`,
- * so that test files in other processes can print it.
- */
-class ContainerLogs {
-  private readonly lines = new Map<string, string[]>();
-
-  constructor(readonly directory: string) {}
-
-  consume(name: string, stream: NodeJS.ReadableStream): void {
-    const kept = this.lines.get(name) ?? [];
-    this.lines.set(name, kept);
-    const file = path.join(this.directory, `${name}.log`);
-    stream.on("data", (chunk: Buffer | string) => {
-      appendFileSync(file, chunk);
-      kept.push(...splitLines(chunk.toString()));
-      if (kept.length > keptLogLines)
-        kept.splice(0, kept.length - keptLogLines);
-    });
-  }
-
-  render(): string {
-    return renderSections(this.lines);
-  }
-}
-
-function splitLines(text: string): string[] {
-  return text.split("\n").filter((line) => line);
-}
-
-function renderSections(lines: Map<string, string[]>): string {
-  const sections = [...lines].map(
-    ([name, kept]) =>
-      `----- last ${kept.length} log lines of ${name} -----\n${kept.join("\n")}`,
-  );
-  return sections.join("\n");
-}
-
-/**
- * Returns the last lines of each container log in the stack's log folder,
- * one section per container, or a hint for a stack started outside the
- * tests.
- */
-export function readContainerLogs(stack: LiveStack): string {
-  if (stack.logDirectory === null) {
-    return (
-      "container logs are not collected for a stack started outside the " +
-      "tests: run `npm run stack:logs`"
-    );
-  }
-  const lines = new Map<string, string[]>();
-  const files = readdirSync(stack.logDirectory).filter((file) =>
-    file.endsWith(".log"),
-  );
-  for (const file of files.sort()) {
-    const text = readFileSync(path.join(stack.logDirectory, file), "utf8");
-    lines.set(
-      file.slice(0, -".log".length),
-      splitLines(text).slice(-keptLogLines),
-    );
-  }
-  return renderSections(lines);
-}
-
-/**
  * Declares a suite that runs against the run's shared stack. Without one the
  * suite is skipped, and the global setup has already printed the reason.
  * Suites share the stack, so each must keep its rules and data apart from
@@ -344,7 +278,9 @@ export function describeLive(
     beforeEach(({ onTestFailed }) => {
       onTestFailed(() => {
         if (context.available) {
-          process.stderr.write(`${readContainerLogs(context.stack)}\n`);
+          process.stderr.write(
+            `${readContainerLogs(context.stack.logDirectory)}\n`,
+          );
         }
       });
     });
