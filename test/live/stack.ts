@@ -6,12 +6,7 @@
  * the end. `describeLive` wraps a suite: it runs against that stack, skips
  * when there is none, and prints the container logs when a test fails.
  */
-import {
-  appendFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-} from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeEach, describe, inject } from "vitest";
