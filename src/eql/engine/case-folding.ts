@@ -3,19 +3,24 @@
  * depends on the operator and on whether Elasticsearch runs the condition
  * as a Query DSL query on a field or as a script:
  *
- * - `foldAsciiCase`: the `term`, `wildcard`, `prefix` and `regexp` queries
- *   with `case_insensitive: true` that `:`, `like~`, `regex~`, `in~` and
- *   `startsWith~` become on a keyword field, and the Java regular
- *   expressions (`Pattern.CASE_INSENSITIVE` without `UNICODE_CASE`) that
- *   `like~`, `regex~` and `:` with wildcards run in a script. Both pair only
- *   code points up to U+0080 with their other case (Elasticsearch's
- *   `AutomatonQueries.toCaseInsensitiveChar`, Lucene's
- *   `RegExp.ASCII_CASE_INSENSITIVE`), so only A-Z and a-z fold.
- * - `javaIgnoreCaseKey`: `:` and `in~` without wildcards in a script, which
- *   compare with Java's `String.compareToIgnoreCase`.
- * - `foldCase` in values.ts: the `~` functions in a script, which lowercase
- *   both strings with Java's `String.toLowerCase(Locale.ROOT)`.
+ * - `foldAsciiCase` for queries and script patterns. On a keyword field,
+ *   `:`, `like~`, `regex~`, `in~` and `startsWith~` become `term`,
+ *   `wildcard`, `regexp` and `prefix` queries with `case_insensitive: true`,
+ *   which pair only code points up to U+0080 with their other case
+ *   (Elasticsearch's `AutomatonQueries.toCaseInsensitiveChar`, Lucene's
+ *   `RegExp.ASCII_CASE_INSENSITIVE`). In a script, `like~`, `regex~` and `:`
+ *   with wildcards run Java regular expressions with
+ *   `Pattern.CASE_INSENSITIVE` and without `UNICODE_CASE`, which also fold
+ *   A-Z only.
+ * - `javaIgnoreCaseKey` for `:` and `in~` without wildcards in a script,
+ *   which compare with Java's `String.compareToIgnoreCase`.
+ * - `foldCase` in values.ts for the `~` functions in a script, which
+ *   lowercase both strings with Java's `String.toLowerCase(Locale.ROOT)`.
  */
+// NOTE: Elasticsearch's main branch replaced the ASCII-only folding of
+// these queries with Lucene 10.5's Unicode simple case folding in July 2026
+// (elastic/elasticsearch pull request 153513), so that `s` matches `ſ`.
+// Which release first ships it is unchecked, and the engine folds ASCII.
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const ASCII_UPPERCASE_RUN = /[A-Z]+/g;

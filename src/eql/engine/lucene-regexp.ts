@@ -210,7 +210,7 @@ class Translator {
     return this.peek() === "-" && next !== undefined && next !== "]";
   }
 
-  /** A class member; Lucene folds it unless it is a range's end point. */
+  /** Emits a class member, folded unless it is a range's end point. */
   private classMember(char: string, inRange: boolean): string {
     if (this.caseInsensitive && !inRange && /^[a-zA-Z]$/.test(char)) {
       return `${char.toLowerCase()}${char.toUpperCase()}`;

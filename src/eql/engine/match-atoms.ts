@@ -29,9 +29,10 @@ import { wildcardSetTest } from "./wildcard-set.js";
 import { type Scalar, scalarsOf, type Value } from "./values.js";
 
 /**
- * Folding of exact values for `:` and `in~`: on a field, Elasticsearch runs
- * a `term` query with `case_insensitive: true` (ASCII letters only); on any
- * other expression, a script compares with Java's `compareToIgnoreCase`.
+ * Returns the folding of exact values for `:` and `in~`. On a field,
+ * Elasticsearch runs a `term` query with `case_insensitive: true`, which
+ * folds ASCII letters only. On any other expression, its script compares
+ * with Java's `compareToIgnoreCase`.
  */
 // NOTE: Elasticsearch folds the same condition differently in a query and
 // in a script (`x : "ſ"` finds "s" only when `x` is not a plain field).
