@@ -93,7 +93,19 @@ function exitCodeOf(error: DetectionsError): ExitCode {
   return code ?? ExitCode.invalidInput;
 }
 
+/**
+ * Ends the process quietly when the reader of stdout goes away, as in
+ * `detections eql ... | head -1`: the output was wanted only up to there.
+ */
+function exitOnClosedStdout(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 async function main(): Promise<void> {
+  exitOnClosedStdout();
   const context: CommandContext = {
     out: (line) => process.stdout.write(`${line}\n`),
     log: (line) => process.stderr.write(`${line}\n`),
