@@ -184,6 +184,7 @@ describe(".github/workflows/ci.yml", () => {
     const commands = job.steps.flatMap((step) => (step.run ? [step.run] : []));
     expect(commands).toEqual([
       "npm ci",
+      "npm run typecheck",
       "npm test",
       "npm run stack:up",
       "npm run test:live",
