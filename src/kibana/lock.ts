@@ -39,7 +39,7 @@ function sortKeys(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, field]) => field !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => compareCodeUnits(a, b));
   return Object.fromEntries(
     entries.map(([key, field]) => [key, sortKeys(field)]),
   );
@@ -118,7 +118,7 @@ export function isLockStale(
 
 function sortLock(lock: VersionLock): VersionLock {
   return Object.fromEntries(
-    Object.entries(lock).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    Object.entries(lock).sort(([a], [b]) => compareCodeUnits(a, b)),
   );
 }
 
@@ -153,4 +153,11 @@ export function parseVersionLock(text: string, source: string): VersionLock {
 /** Formats the lock with sorted rule_ids and a final newline. */
 export function formatVersionLock(lock: VersionLock): string {
   return `${JSON.stringify(sortLock(lock), null, 2)}\n`;
+}
+
+/** Orders strings by UTF-16 code units, the same on every machine and locale. */
+function compareCodeUnits(left: string, right: string): number {
+  if (left < right) return -1;
+  if (left > right) return 1;
+  return 0;
 }

@@ -4,10 +4,10 @@
  * parsed condition, so converters never look at raw YAML.
  */
 
-/** Where a value came from, for error messages: `file:line` and YAML path. */
+/** Origin of a value for error messages: its file, line and YAML path. */
 export interface SourceLocation {
   file: string;
-  /** 1-based line of the value in the file, when the parser knows it. */
+  /** 1-based line of the value in the file, when the parser recorded it. */
   line?: number;
   /** YAML path such as `detection.selection.Image|endswith`. */
   path: string;
@@ -55,11 +55,15 @@ export interface SigmaDetection {
 }
 
 /**
- * One search identifier. A map is an AND of its items; a list of maps is an
- * OR of those ANDs; a plain list or scalar is a keyword search.
+ * One search identifier. A map is an AND of its items, and a list of maps is
+ * an OR of those ANDs. A plain list or scalar is a keyword search.
  */
 export type SigmaSearch =
-  | { kind: "maps"; alternatives: SigmaDetectionItem[][]; where: SourceLocation }
+  | {
+      kind: "maps";
+      alternatives: SigmaDetectionItem[][];
+      where: SourceLocation;
+    }
   | { kind: "keywords"; items: SigmaDetectionItem[]; where: SourceLocation };
 
 /** `Field|mod1|mod2: value or list`. `field` is null for keywords. */
