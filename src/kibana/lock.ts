@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import type { KibanaRule } from "./rule.js";
+import { compareCodeUnits, sortKeys } from "./sort-keys.js";
 
 /** Path of the lock file relative to the project root. */
 export const VERSION_LOCK_PATH = "kibana/version.lock.json";
@@ -32,17 +33,6 @@ export interface LockedRules {
   lock: VersionLock;
   /** rule_ids whose lock entry was added or changed. */
   changed: string[];
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, field]) => field !== undefined)
-    .sort(([a], [b]) => compareCodeUnits(a, b));
-  return Object.fromEntries(
-    entries.map(([key, field]) => [key, sortKeys(field)]),
-  );
 }
 
 /**
@@ -153,11 +143,4 @@ export function parseVersionLock(text: string, source: string): VersionLock {
 /** Formats the lock with sorted rule_ids and a final newline. */
 export function formatVersionLock(lock: VersionLock): string {
   return `${JSON.stringify(sortLock(lock), null, 2)}\n`;
-}
-
-/** Orders strings by UTF-16 code units, the same on every machine and locale. */
-function compareCodeUnits(left: string, right: string): number {
-  if (left < right) return -1;
-  if (left > right) return 1;
-  return 0;
 }

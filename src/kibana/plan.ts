@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import type { RemoteRule } from "./api.js";
 import { MANAGED_TAG, type KibanaRule } from "./rule.js";
+import { sortKeys } from "./sort-keys.js";
 
 /** Key in a rule's `meta` that contains this tool's deploy record. */
 export const META_KEY = "mofcomp_detections";
@@ -128,19 +129,8 @@ const managedFields: readonly string[] = [
   "setup",
 ];
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .filter(([, field]) => field !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, field]) => [key, canonical(field)]),
-  );
-}
-
 function isEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
 
 /**
@@ -172,7 +162,7 @@ export function comparableRule(
 /** Returns the SHA-256 of the comparable content of a rule. */
 export function deployHash(rule: Record<string, unknown>): string {
   return createHash("sha256")
-    .update(JSON.stringify(canonical(comparableRule(rule))))
+    .update(JSON.stringify(sortKeys(comparableRule(rule))))
     .digest("hex");
 }
 
