@@ -12,6 +12,7 @@ import type {
   QueryStage,
   TimeSpan,
 } from "./ast.js";
+import { KEYWORDS } from "./lexer.js";
 
 const maxWidth = 80;
 /** Binding strength passed to the operands of an `or`. */
@@ -89,28 +90,9 @@ export function printFieldPath(path: string, optional = false): string {
   return `${optional ? "?" : ""}${segments.join(".")}`;
 }
 
-const keywords = new Set([
-  "and",
-  "any",
-  "by",
-  "false",
-  "in",
-  "join",
-  "like",
-  "maxspan",
-  "not",
-  "null",
-  "of",
-  "or",
-  "regex",
-  "runs",
-  "sample",
-  "sequence",
-  "true",
-  "until",
-  "where",
-  "with",
-]);
+// `runs` is not reserved by the lexer, but quoting it keeps a field segment
+// named `runs` from being read as part of `with runs=`. Quoting is harmless.
+const keywords: ReadonlySet<string> = new Set([...KEYWORDS, "runs"]);
 
 function isKeyword(word: string): boolean {
   return keywords.has(word.toLowerCase());
@@ -208,7 +190,9 @@ function flat(expr: Expr, parent: number): string {
  * them there, but readers of mixed `and`/`or` lines do.
  */
 function needsParentheses(expr: Expr, parent: number): boolean {
-  return precedence(expr) < parent || (expr.kind === "and" && parent === orOperand);
+  return (
+    precedence(expr) < parent || (expr.kind === "and" && parent === orOperand)
+  );
 }
 
 /**
