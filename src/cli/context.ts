@@ -1,13 +1,13 @@
 /**
- * What every command gets from the CLI entry point: where to write results
- * and diagnostics, and the project root that relative defaults resolve from.
+ * Context every command receives from the CLI entry point: the writers for
+ * results and diagnostics, and the project root for relative defaults.
  */
 export interface CommandContext {
   /** Writes one line of results to stdout. */
   out: (line: string) => void;
   /** Writes one line of progress or diagnostics to stderr. */
   log: (line: string) => void;
-  /** Directory that holds `rules/`, `kibana/` and `test/fixtures/`. */
+  /** Directory that contains `rules/`, `kibana/` and `test/fixtures/`. */
   root: string;
   /** True with `--debug`: stack traces and redacted request lines. */
   debug: boolean;

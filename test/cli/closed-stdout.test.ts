@@ -24,7 +24,7 @@ function writeEvents(count: number): string {
 
 describe("detections output", () => {
   it("ends quietly when stdout closes", () => {
-    // Far more output than a pipe buffers, so the writer sees the reader go.
+    // Far more output than a pipe buffers, so writes continue after head exits.
     const events = writeEvents(100_000);
     const script =
       "set -o pipefail; " +
